@@ -1,0 +1,3 @@
+//! Analysis: the numbers users read, and the numerics behind them.
+
+pub mod quadrature;

@@ -1,0 +1,44 @@
+//! # aftermarket
+//!
+//! Auctions followed by resale, modelled as one combined market
+//! \\(G(M_1, \Gamma, M_2)\\) (papers 003 and 004):
+//!
+//! ```text
+//! values & priors ─► primary mechanism M1 ─► disclosure Γ ─► aftermarket M2 ─► final allocation ─► measures
+//! ```
+//!
+//! One vocabulary throughout: a bidder has a **value** (its [`values::Valuation`]),
+//! drawn from a **prior**; it submits a **bid**; the mechanism sets an
+//! **allocation** and **payments**; the aftermarket moves goods and money
+//! among bidders; a bidder's **utility** is the value of its final holding
+//! less everything it paid; the seller's **revenue** is the auction's
+//! payments; **welfare** is the total value of the final allocation.
+//!
+//! | layer | module |
+//! |---|---|
+//! | goods and values | [`values`] |
+//! | priors | [`prior`] |
+//! | primary mechanisms (M1) | [`mechanism`] |
+//! | disclosure (Γ) | [`disclosure`] |
+//! | aftermarkets (M2) | [`resale`] |
+//! | analysis helpers | [`analysis`] |
+//!
+//! ## Example: a first-price auction, no resale
+//! ```
+//! use aftermarket::prelude::*;
+//! let m = FirstPrice::new(AuctionRules::default())?;
+//! let o = m.outcome_with_priority(&[Bid::Single(2.0), Bid::Single(3.0)], &Priority::by_index(2))?;
+//! assert_eq!(o.revenue(), 3.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod analysis;
+pub mod disclosure;
+pub mod error;
+pub mod mechanism;
+pub mod prelude;
+pub mod prior;
+pub mod resale;
+pub mod values;
+
+pub use error::Error;
