@@ -1,3 +1,4 @@
 //! Analysis: the numbers users read, and the numerics behind them.
 
 pub mod quadrature;
+pub mod welfare;
