@@ -35,10 +35,12 @@
 pub mod analysis;
 pub mod disclosure;
 pub mod error;
+pub mod formula;
 pub mod mechanism;
 pub mod prelude;
 pub mod prior;
 pub mod resale;
+pub mod strategy;
 pub mod values;
 
 pub use error::Error;
