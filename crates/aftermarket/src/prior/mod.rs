@@ -16,8 +16,27 @@
 //! Sampling uses `rand_distr`; distribution functions use `statrs` where it
 //! has them.
 
+mod discrete;
+mod empirical;
+mod equal_revenue;
+mod mixture;
+mod numeric;
+mod point_mass;
+mod power;
+mod tabulated;
+mod truncated;
+mod truncated_normal;
 mod uniform;
 
+pub use discrete::Discrete;
+pub use empirical::Empirical;
+pub use equal_revenue::CappedEqualRevenue;
+pub use mixture::Mixture;
+pub use point_mass::PointMass;
+pub use power::Power;
+pub use tabulated::Tabulated;
+pub use truncated::Truncated;
+pub use truncated_normal::TruncatedNormal;
 pub use uniform::Uniform;
 
 use std::fmt::Debug;
