@@ -109,7 +109,6 @@ pub(crate) fn quantile_bisect(cdf: &dyn Fn(f64) -> f64, q: f64, lo: f64, hi: f64
 
 /// Finite stand-ins for the ends of a support, using far quantiles where
 /// an end is infinite.
-#[allow(dead_code)]
 pub(crate) fn finite_support(prior: &dyn Prior) -> (f64, f64) {
     let (lo, hi) = prior.support();
     let lo = if lo.is_finite() {
