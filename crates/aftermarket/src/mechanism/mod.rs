@@ -12,10 +12,14 @@
 //! either draw the priority (Monte Carlo) or enumerate all priorities the
 //! tie rule allows with their probabilities (exact evaluation).
 
+mod all_pay;
 mod first_price;
+mod second_price;
 mod tie;
 
+pub use all_pay::AllPay;
 pub use first_price::FirstPrice;
+pub use second_price::SecondPrice;
 pub use tie::{Priority, TieRule};
 
 use std::fmt::Debug;
