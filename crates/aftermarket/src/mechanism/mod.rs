@@ -12,11 +12,22 @@
 //! either draw the priority (Monte Carlo) or enumerate all priorities the
 //! tie rule allows with their probabilities (exact evaluation).
 
+mod all_pay;
 mod first_price;
+mod multi_unit_vickrey;
+mod pay_as_bid;
+mod second_price;
 mod tie;
+mod uniform_price;
+mod units;
 
+pub use all_pay::AllPay;
 pub use first_price::FirstPrice;
+pub use multi_unit_vickrey::MultiUnitVickrey;
+pub use pay_as_bid::PayAsBid;
+pub use second_price::SecondPrice;
 pub use tie::{Priority, TieRule};
+pub use uniform_price::{PriceRule, UniformPrice};
 
 use std::fmt::Debug;
 

@@ -16,9 +16,34 @@
 //! Sampling uses `rand_distr`; distribution functions use `statrs` where it
 //! has them.
 
+mod discrete;
+mod empirical;
+mod equal_revenue;
+mod mixture;
+mod numeric;
+pub mod order_stats;
+mod point_mass;
+mod power;
+mod tabulated;
+mod truncated;
+mod truncated_normal;
 mod uniform;
+pub mod virtual_value;
 
+pub use discrete::Discrete;
+pub use empirical::Empirical;
+pub use equal_revenue::CappedEqualRevenue;
+pub use mixture::Mixture;
+pub use order_stats::{
+    expected_kth_highest, expected_max, expected_max_iid, kth_highest_cdf, max_cdf, max_cdf_left,
+};
+pub use point_mass::PointMass;
+pub use power::Power;
+pub use tabulated::Tabulated;
+pub use truncated::Truncated;
+pub use truncated_normal::TruncatedNormal;
 pub use uniform::Uniform;
+pub use virtual_value::{MonopolyPrice, first_irregular_point, monopoly_price, virtual_value};
 
 use std::fmt::Debug;
 use std::sync::Arc;
