@@ -20,6 +20,8 @@ mod second_price;
 mod tie;
 mod uniform_price;
 mod units;
+mod vcg;
+mod vickrey_package;
 
 pub use all_pay::AllPay;
 pub use first_price::FirstPrice;
@@ -28,6 +30,8 @@ pub use pay_as_bid::PayAsBid;
 pub use second_price::SecondPrice;
 pub use tie::{Priority, TieRule};
 pub use uniform_price::{PriceRule, UniformPrice};
+pub use vcg::{MAX_VCG_ITEMS, Vcg};
+pub use vickrey_package::VickreyPackage;
 
 use std::fmt::Debug;
 
