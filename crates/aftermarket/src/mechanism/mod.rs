@@ -13,21 +13,35 @@
 //! tie rule allows with their probabilities (exact evaluation).
 
 mod all_pay;
+mod bundle_second_price;
 mod first_price;
 mod multi_unit_vickrey;
 mod pay_as_bid;
+mod posted_price;
 mod second_price;
+mod simultaneous_all_pay;
+mod simultaneous_first_price;
 mod tie;
 mod uniform_price;
 mod units;
+mod vcg;
+mod vickrey_package;
+mod vickrey_separate;
 
 pub use all_pay::AllPay;
+pub use bundle_second_price::BundleSecondPrice;
 pub use first_price::FirstPrice;
 pub use multi_unit_vickrey::MultiUnitVickrey;
 pub use pay_as_bid::PayAsBid;
+pub use posted_price::{INDIFFERENCE_TOL, PostedPrice, PostedPrices};
 pub use second_price::SecondPrice;
+pub use simultaneous_all_pay::SimultaneousAllPay;
+pub use simultaneous_first_price::SimultaneousFirstPrice;
 pub use tie::{Priority, TieRule};
 pub use uniform_price::{PriceRule, UniformPrice};
+pub use vcg::{MAX_VCG_ITEMS, Vcg};
+pub use vickrey_package::VickreyPackage;
+pub use vickrey_separate::VickreySeparate;
 
 use std::fmt::Debug;
 

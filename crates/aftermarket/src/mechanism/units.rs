@@ -95,3 +95,36 @@ pub(super) fn check_units(m: usize) -> Result<(), MechanismError> {
     }
     Ok(())
 }
+
+/// Reads each bid as one bid per market (exactly `k` of them) and returns
+/// the bids market by market: `out[market][bidder]`.
+///
+/// # Errors
+/// [`MechanismError::BidShape`], or the errors of [`check_bids`].
+pub(super) fn per_market_bids(
+    bids: &[Bid],
+    k: usize,
+    format: &str,
+    expected: &'static str,
+) -> Result<Vec<Vec<f64>>, MechanismError> {
+    check_bids(bids)?;
+    let mut markets = vec![Vec::with_capacity(bids.len()); k];
+    for (i, b) in bids.iter().enumerate() {
+        match b {
+            Bid::PerItem(v) if v.len() == k => {
+                for (market, &x) in markets.iter_mut().zip(v) {
+                    market.push(x);
+                }
+            }
+            _ => {
+                return Err(MechanismError::BidShape {
+                    bidder: i,
+                    format: format.to_string(),
+                    expected,
+                    got: b.describe(),
+                });
+            }
+        }
+    }
+    Ok(markets)
+}

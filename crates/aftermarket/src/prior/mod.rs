@@ -24,9 +24,11 @@ mod numeric;
 pub mod order_stats;
 mod point_mass;
 mod power;
+mod profile;
 mod tabulated;
 mod truncated;
 mod truncated_normal;
+mod types;
 mod uniform;
 pub mod virtual_value;
 
@@ -39,9 +41,11 @@ pub use order_stats::{
 };
 pub use point_mass::PointMass;
 pub use power::Power;
+pub use profile::{CommonComponent, Independent, JointTable};
 pub use tabulated::Tabulated;
 pub use truncated::Truncated;
 pub use truncated_normal::TruncatedNormal;
+pub use types::{FiniteTypes, Fixed, ScalarType, SortedDraws};
 pub use uniform::Uniform;
 pub use virtual_value::{MonopolyPrice, first_irregular_point, monopoly_price, virtual_value};
 

@@ -10,7 +10,6 @@ use crate::analysis::quadrature::integrate_pieces;
 pub(crate) const SUM_TOL: f64 = 1e-9;
 
 /// Most profiles or types a finite law may enumerate.
-#[allow(dead_code)]
 pub(crate) const MAX_SUPPORT: usize = 1_000_000;
 
 /// A draw from \[0, 1).

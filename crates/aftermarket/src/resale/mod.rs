@@ -17,9 +17,22 @@
 //! probability p); it then lists its branches with probabilities, so the
 //! runner can average exactly or sample.
 
+mod efficient;
+mod nash;
 mod none;
+mod offer;
+mod pricing;
+mod sequential;
+mod take_it_or_leave_it;
+#[cfg(test)]
+mod test_laws;
+mod winner_posts;
 
+pub use nash::{CostBearer, NashBargaining};
 pub use none::NoResale;
+pub use sequential::SequentialPostedPrices;
+pub use take_it_or_leave_it::{Proposer, TakeItOrLeaveIt};
+pub use winner_posts::WinnerPostsPrice;
 
 use std::fmt::Debug;
 use std::sync::Arc;
