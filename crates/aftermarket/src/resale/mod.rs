@@ -17,7 +17,9 @@
 //! probability p); it then lists its branches with probabilities, so the
 //! runner can average exactly or sample.
 
+mod competitive;
 mod efficient;
+mod monopolist;
 mod nash;
 mod none;
 mod offer;
@@ -28,6 +30,8 @@ mod take_it_or_leave_it;
 mod test_laws;
 mod winner_posts;
 
+pub use competitive::Competitive;
+pub use monopolist::{MonopolistReseller, MonopolyOffer};
 pub use nash::{CostBearer, NashBargaining};
 pub use none::NoResale;
 pub use sequential::SequentialPostedPrices;

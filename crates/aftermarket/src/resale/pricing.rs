@@ -193,8 +193,8 @@ impl<'a> MarginalLaw<'a> {
 
 /// Maximises `obj` over prices in `[lo, hi]`: candidates are `points`
 /// (each also shifted by ±[`PRICE_STEP`]), the bounds, a uniform grid, and a
-/// golden-section refinement around the best grid point. Exact ties go to the
-/// lower price. Returns (price, value), or `None` when the interval is
+/// golden-section refinement around the best grid point. Near-ties go to
+/// the exact candidates, and among them to the lower price. Returns (price, value), or `None` when the interval is
 /// empty.
 pub(crate) fn best_price(
     obj: &dyn Fn(f64) -> f64,
@@ -206,7 +206,11 @@ pub(crate) fn best_price(
         return None;
     }
     let mut best: Option<(f64, f64)> = None;
-    let consider = |p: f64, best: &mut Option<(f64, f64)>| {
+    // Exact candidates (bounds and breakpoints) win near-ties against grid
+    // and golden-section points, so that rounding noise never moves the
+    // price off a breakpoint; among exact candidates, near-ties go to the
+    // lower price.
+    let consider = |p: f64, exact: bool, best: &mut Option<(f64, f64)>| {
         if !p.is_finite() || p < lo || p > hi {
             return;
         }
@@ -214,16 +218,22 @@ pub(crate) fn best_price(
         if !v.is_finite() {
             return;
         }
-        match *best {
-            Some((bp, bv)) if !(v > bv || (v >= bv && p < bp)) => {}
-            _ => *best = Some((p, v)),
+        let better = match *best {
+            None => true,
+            Some((bp, bv)) => {
+                let tol = GAIN_TOL * (1.0 + bv.abs());
+                v > bv + tol || (exact && v >= bv - tol && p < bp)
+            }
+        };
+        if better {
+            *best = Some((p, v));
         }
     };
-    consider(lo, &mut best);
-    consider(hi, &mut best);
+    consider(lo, true, &mut best);
+    consider(hi, true, &mut best);
     for &x in points {
         for p in [x, x - PRICE_STEP, x + PRICE_STEP] {
-            consider(p, &mut best);
+            consider(p, true, &mut best);
         }
     }
     if hi > lo {
@@ -236,7 +246,7 @@ pub(crate) fn best_price(
                 k = i;
             }
         }
-        consider(grid[k], &mut best);
+        consider(grid[k], false, &mut best);
         let mut a = grid[k.saturating_sub(1)];
         let mut b = grid[(k + 1).min(PRICE_GRID)];
         let r = (5f64.sqrt() - 1.0) / 2.0;
@@ -258,8 +268,8 @@ pub(crate) fn best_price(
                 fd = obj(d);
             }
         }
-        consider(c, &mut best);
-        consider(d, &mut best);
+        consider(c, false, &mut best);
+        consider(d, false, &mut best);
     }
     best
 }
