@@ -36,10 +36,13 @@ pub mod analysis;
 pub mod disclosure;
 pub mod error;
 pub mod formula;
+pub mod market;
 pub mod mechanism;
 pub mod prelude;
 pub mod prior;
+pub mod reproduce;
 pub mod resale;
+pub mod scenario;
 pub mod strategy;
 pub mod values;
 

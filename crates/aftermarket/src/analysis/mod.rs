@@ -1,4 +1,5 @@
 //! Analysis: the numbers users read, and the numerics behind them.
 
+pub mod measures;
 pub mod quadrature;
 pub mod welfare;

@@ -1,7 +1,6 @@
 //! Tie-breaking rules.
 
 use rand::Rng;
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::MechanismError;
@@ -23,16 +22,36 @@ pub enum TieRule {
 }
 
 /// A strict order of bidders; a lower rank wins a tie.
+///
+/// Either an explicit order, or a random order drawn as one 64-bit key:
+/// bidder `i`'s rank is a hash of (key, i), which makes every order equally
+/// likely without allocating in the Monte Carlo hot path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Priority {
-    rank: Vec<usize>,
+    repr: Repr,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Repr {
+    Ranks(Vec<usize>),
+    Hashed {
+        key: u64,
+        pinned: Option<(usize, bool)>,
+    },
+}
+
+/// SplitMix64's finaliser: a bijective mix of 64 bits.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 impl Priority {
     /// Rank by index: bidder 0 wins every tie.
     pub fn by_index(n: usize) -> Self {
         Priority {
-            rank: (0..n).collect(),
+            repr: Repr::Ranks((0..n).collect()),
         }
     }
 
@@ -44,13 +63,35 @@ impl Priority {
                 rank[i] = r;
             }
         }
-        Priority { rank }
+        Priority {
+            repr: Repr::Ranks(rank),
+        }
     }
 
-    /// The rank of bidder `i` (lower wins); bidders beyond the order rank
-    /// last, by index.
+    /// A uniformly random order given by a 64-bit key; `pinned` puts one
+    /// bidder first (`true`) or last (`false`).
+    pub fn hashed(key: u64, pinned: Option<(usize, bool)>) -> Self {
+        Priority {
+            repr: Repr::Hashed { key, pinned },
+        }
+    }
+
+    /// The rank of bidder `i` (lower wins); bidders beyond an explicit
+    /// order rank last, by index.
     pub fn rank(&self, i: usize) -> usize {
-        self.rank.get(i).copied().unwrap_or(usize::MAX / 2 + i)
+        match &self.repr {
+            Repr::Ranks(r) => r.get(i).copied().unwrap_or(usize::MAX / 2 + i),
+            Repr::Hashed { key, pinned } => {
+                if let Some((j, first)) = pinned {
+                    if *j == i {
+                        return if *first { 0 } else { usize::MAX };
+                    }
+                }
+                // Keep clear of the pinned extremes; a collision of two
+                // 64-bit hashes (probability 2^-64) falls back to the index.
+                (mix(key ^ mix(i as u64 + 1)) as usize).clamp(1, usize::MAX - 1)
+            }
+        }
     }
 }
 
@@ -87,23 +128,9 @@ impl TieRule {
     pub fn sample(&self, n: usize, rng: &mut dyn Rng) -> Priority {
         match self {
             TieRule::Priority(order) => Priority::from_order(&Self::fixed_order(order, n)),
-            TieRule::Random => {
-                let mut order: Vec<usize> = (0..n).collect();
-                order.shuffle(rng);
-                Priority::from_order(&order)
-            }
-            TieRule::Favour(j) | TieRule::Against(j) => {
-                let mut others: Vec<usize> = (0..n).filter(|i| i != j).collect();
-                others.shuffle(rng);
-                if *j < n {
-                    if matches!(self, TieRule::Favour(_)) {
-                        others.insert(0, *j);
-                    } else {
-                        others.push(*j);
-                    }
-                }
-                Priority::from_order(&others)
-            }
+            TieRule::Random => Priority::hashed(rng.next_u64(), None),
+            TieRule::Favour(j) => Priority::hashed(rng.next_u64(), Some((*j, true))),
+            TieRule::Against(j) => Priority::hashed(rng.next_u64(), Some((*j, false))),
         }
     }
 
@@ -190,6 +217,33 @@ mod tests {
         }
         for (_, pr) in TieRule::Against(0).priorities(3).expect("small") {
             assert_eq!(pr.rank(0), 2);
+        }
+    }
+
+    #[test]
+    fn sampled_random_priority_is_uniform_over_orders() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut first = [0usize; 3];
+        for _ in 0..30_000 {
+            let p = TieRule::Random.sample(3, &mut rng);
+            let winner = (0..3).min_by_key(|&i| p.rank(i)).expect("three bidders");
+            first[winner] += 1;
+        }
+        for c in first {
+            assert!((c as f64 / 30_000.0 - 1.0 / 3.0).abs() < 0.015, "{first:?}");
+        }
+    }
+
+    #[test]
+    fn sampled_favour_and_against_pin_the_bidder() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        for _ in 0..100 {
+            let p = TieRule::Favour(1).sample(3, &mut rng);
+            assert!(p.rank(1) < p.rank(0) && p.rank(1) < p.rank(2));
+            let p = TieRule::Against(1).sample(3, &mut rng);
+            assert!(p.rank(1) > p.rank(0) && p.rank(1) > p.rank(2));
         }
     }
 
