@@ -49,8 +49,9 @@ use super::{Aftermarket, ResaleContext, ResaleError, ResaleOutcome};
 ///
 /// ## References
 /// - Babaioff, Immorlica, Li and Lucier, "Making auctions robust to
-///   aftermarkets" (seed 004): competitive resale as the efficient
-///   aftermarket benchmark.
+///   aftermarkets" (seed 004), Definitions 1 and 2: this market is a
+///   trade mechanism (voluntary participation, budget balance) that
+///   reallocates efficiently.
 /// - Mas-Colell, A., Whinston, M. and Green, J. (1995), *Microeconomic
 ///   Theory*, Chapter 10 (competitive equilibrium with quasi-linear
 ///   utility).
