@@ -6,9 +6,11 @@ The comparison side of `docs/benchmarks.md`: the same episodes as
 user would (no Python loop over episodes, numpy's Generator, large batches).
 
 1. single item, two bidders with values U[0,1]; A bids v/2, B bids 0.4·v in a
-   first-price auction; the winner makes a take-it-or-leave-it offer to the
-   loser, priced optimally against the prior U[0,1] (nothing is disclosed):
-   p = argmax p(1-p) + w p = (1+w)/2; the loser accepts when its value >= p.
+   first-price auction; only the allocation is disclosed, so the winner
+   knows the loser bid less than it did: the loser's value is U[0, h] with
+   h = min(1, own bid / loser's slope). The winner offers the item at the
+   price maximising p·(1 - p/h) + w·p/h, i.e. p = (h + w)/2 (no sale when that
+   exceeds h); the loser accepts when its value >= p.
 2. 10 units, 5 bidders, marginal values = 10 sorted U[0,1] draws, bidder i
    bids (1 - 0.1 i)·v per unit, uniform-price auction (price = highest losing
    bid), then Nash bargaining (equal weights) to the efficient allocation.
@@ -23,15 +25,17 @@ import numpy as np
 
 
 def fp_tioli(rng, n):
+    slope = np.array([0.5, 0.4])
     v = rng.random((n, 2))
-    b = v * np.array([0.5, 0.4])
+    b = v * slope
     w = np.argmax(b, axis=1)
     rows = np.arange(n)
     vw = v[rows, w]
     vl = v[rows, 1 - w]
     pay = b[rows, w]
-    price = 0.5 * (1.0 + vw)
-    trade = vl >= price
+    h = np.minimum(1.0, pay / slope[1 - w])
+    price = 0.5 * (h + vw)
+    trade = (vl >= price) & (price < h)
     final = np.where(trade, vl, vw)
     opt = v.max(axis=1)
     return {

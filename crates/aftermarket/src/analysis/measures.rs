@@ -84,6 +84,26 @@ impl Accumulator {
         }
     }
 
+    /// Adds one observation given as an iterator over the measures, with
+    /// weight `w` (no intermediate vector).
+    pub fn add_iter(&mut self, x: impl Iterator<Item = f64>, w: f64) {
+        self.count += 1;
+        self.weight += w;
+        let (pa, pb) = self.pair;
+        let (mut a, mut b) = (0.0, 0.0);
+        for (k, v) in x.enumerate().take(self.sum.len()) {
+            self.sum[k] += w * v;
+            self.sum_sq[k] += w * v * v;
+            if k == pa {
+                a = v;
+            }
+            if k == pb {
+                b = v;
+            }
+        }
+        self.cross += w * a * b;
+    }
+
     /// Adds another accumulator (same layout).
     pub fn merge(&mut self, o: &Accumulator) {
         self.count += o.count;

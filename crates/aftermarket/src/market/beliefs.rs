@@ -14,8 +14,11 @@ use serde::{Deserialize, Serialize};
 use super::{Market, MarketError};
 use crate::disclosure::Observation;
 use crate::mechanism::Bid;
+use std::sync::Arc;
+
+use crate::prior::TypePrior;
 use crate::resale::Belief;
-use crate::values::Valuation;
+use crate::values::{Supply, Valuation};
 
 /// What bidders know about each other's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -30,6 +33,13 @@ pub enum Information {
 }
 
 /// `beliefs[i][j]`: what `i` believes about `j` after the auction.
+///
+/// With private values, `i` conditions `j`'s prior on what it saw: an
+/// exactly disclosed bid (all bids; the winning bid when `j` won) of a
+/// strictly increasing scalar strategy reveals `j`'s value; in a
+/// single-item auction the allocation bounds `j`'s bid by `i`'s own (the
+/// loser bid no more than the winner), hence `j`'s value by the inverse of
+/// its strategy. What cannot be inverted leaves the prior unchanged.
 ///
 /// # Errors
 /// Private values with a correlated prior that has no marginals.
@@ -49,32 +59,72 @@ pub fn beliefs_for(
             .unwrap_or(false);
         let mut row = Vec::with_capacity(n);
         for (j, value) in values.iter().enumerate() {
-            let known = i == j
-                || market.information == Information::Complete
-                || acquired
-                || revealed_by_bid(market, j, bids, obs);
-            if known {
+            if i == j || market.information == Information::Complete || acquired {
                 row.push(Belief::Known(value.clone()));
-            } else {
-                let marginal = market.prior.marginal(j).ok_or_else(|| {
-                    MarketError::Invalid(format!(
-                        "bidder {} has no marginal prior (correlated values); private-value aftermarkets need one",
-                        market.bidders[j]
-                    ))
-                })?;
-                row.push(Belief::Distribution(marginal));
+                continue;
             }
+            let marginal = market.prior.marginal(j).ok_or_else(|| {
+                MarketError::Invalid(format!(
+                    "bidder {} has no marginal prior (correlated values); private-value aftermarkets need one",
+                    market.bidders[j]
+                ))
+            })?;
+            row.push(posterior(market, i, j, bids, obs, marginal));
         }
         out.push(row);
     }
     Ok(out)
 }
 
-/// A disclosed bid reveals the value when the bidder's strategy is
-/// strictly increasing in a scalar value.
-fn revealed_by_bid(market: &Market, j: usize, bids: &[Bid], obs: &Observation) -> bool {
-    obs.bids.is_some()
-        && matches!(bids.get(j), Some(Bid::Single(_)))
-        && market.strategies[j].inverse(1.0).is_some()
-        && !market.strategies[j].is_type_independent()
+fn posterior(
+    market: &Market,
+    i: usize,
+    j: usize,
+    bids: &[Bid],
+    obs: &Observation,
+    prior: Arc<dyn TypePrior>,
+) -> Belief {
+    let strategy = &market.strategies[j];
+    if strategy.is_type_independent() {
+        return Belief::Distribution(prior);
+    }
+    let Some((law, shape)) = prior.scalar() else {
+        return Belief::Distribution(prior);
+    };
+    let (lo, hi) = law.support();
+    let single_item = market.mechanism.supply() == Supply::Units { m: 1 };
+    let j_won = obs.allocation.get(j).is_some_and(|h| !h.is_empty());
+    let i_won = obs.allocation.get(i).is_some_and(|h| !h.is_empty());
+    // An exactly observed bid of j.
+    let seen = match (&obs.bids, obs.winning_bid) {
+        (Some(all), _) => all.get(j).and_then(Bid::as_single),
+        (None, Some(w)) if single_item && j_won => Some(w),
+        _ => None,
+    };
+    if let Some(b) = seen {
+        if let Some(v) = strategy.inverse(b) {
+            if let Ok(val) = shape.valuation(v.clamp(lo, hi)) {
+                return Belief::Known(val);
+            }
+        }
+        return Belief::Distribution(prior);
+    }
+    if !single_item {
+        return Belief::Distribution(prior);
+    }
+    let Some(own) = bids.get(i).and_then(Bid::as_single) else {
+        return Belief::Distribution(prior);
+    };
+    let Some(bound) = strategy.inverse(own) else {
+        return Belief::Distribution(prior);
+    };
+    let (a, b) = match (i_won, j_won) {
+        (true, false) => (lo, bound.min(hi)),
+        (false, true) => (bound.max(lo), hi),
+        _ => return Belief::Distribution(prior),
+    };
+    match prior.conditioned(a, b) {
+        Some(p) => Belief::Distribution(p),
+        None => Belief::Distribution(prior),
+    }
 }

@@ -76,6 +76,26 @@ impl Record {
         v
     }
 
+    /// The measures in the order of [`Record::names`], without allocating.
+    pub fn measures(&self) -> impl Iterator<Item = f64> + '_ {
+        [
+            self.optimal_welfare,
+            self.auction_welfare,
+            self.final_welfare,
+            self.revenue,
+            self.resale_payments,
+            self.resale_surplus,
+            self.resale_volume,
+            self.resale_occurred,
+            self.trade_costs,
+            self.info_costs,
+        ]
+        .into_iter()
+        .chain(self.payoffs.iter().copied())
+        .chain(self.won.iter().copied())
+        .chain(self.held.iter().copied())
+    }
+
     /// The measures as one vector.
     pub fn flatten(&self) -> Vec<f64> {
         let mut v = vec![
@@ -142,9 +162,24 @@ impl Market {
     }
 
     fn observations(&self, bids: &[Bid], outcome: &Outcome) -> Vec<Observation> {
+        if !self.aftermarket.uses_beliefs() {
+            return Vec::new();
+        }
         (0..bids.len())
             .map(|i| self.disclosure.observe(i, bids, outcome))
             .collect()
+    }
+
+    fn beliefs(
+        &self,
+        values: &[Valuation],
+        bids: &[Bid],
+        observations: &[Observation],
+    ) -> Result<Vec<Vec<crate::resale::Belief>>, MarketError> {
+        if !self.aftermarket.uses_beliefs() {
+            return Ok(Vec::new());
+        }
+        beliefs_for(self, values, bids, observations)
     }
 
     fn info_costs(&self) -> Vec<f64> {
@@ -206,7 +241,7 @@ impl Market {
         let bids = self.bids(values)?;
         let outcome = self.mechanism.outcome(&bids, rng)?;
         let observations = self.observations(&bids, &outcome);
-        let beliefs = beliefs_for(self, values, &bids, &observations)?;
+        let beliefs = self.beliefs(values, &bids, &observations)?;
         let opted_out = vec![false; values.len()];
         let ctx = ResaleContext {
             supply: self.mechanism.supply(),
@@ -237,7 +272,7 @@ impl Market {
         let mut out = Vec::new();
         for (p_tie, outcome) in self.mechanism.outcomes(&bids)? {
             let observations = self.observations(&bids, &outcome);
-            let beliefs = beliefs_for(self, values, &bids, &observations)?;
+            let beliefs = self.beliefs(values, &bids, &observations)?;
             let opted_out = vec![false; values.len()];
             let ctx = ResaleContext {
                 supply: self.mechanism.supply(),

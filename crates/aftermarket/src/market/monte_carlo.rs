@@ -82,7 +82,7 @@ impl Market {
             let values = self.prior.sample(&mut rng);
             let ep = self.play(&values, &mut rng)?;
             gap = gap.max(ep.record.identity_gap().abs());
-            acc.add(&ep.record.flatten(), 1.0);
+            acc.add_iter(ep.record.measures(), 1.0);
         }
         Ok((acc, gap))
     }

@@ -58,9 +58,13 @@ pub(super) fn ranked_unit_bids(
         .flat_map(|(i, v)| v.iter().enumerate().map(move |(k, &b)| (i, k, b)))
         .filter(|&(_, _, b)| rules.admissible(b))
         .collect();
-    all.sort_by(|a, b| {
+    // Ranks are computed once per bidder (a random priority hashes), and
+    // the key is a total order, so an unstable sort gives the same result
+    // as a stable one.
+    let ranks: Vec<usize> = (0..marginals.len()).map(|i| priority.rank(i)).collect();
+    all.sort_unstable_by(|a, b| {
         b.2.total_cmp(&a.2)
-            .then(priority.rank(a.0).cmp(&priority.rank(b.0)))
+            .then(ranks[a.0].cmp(&ranks[b.0]))
             .then(a.0.cmp(&b.0))
             .then(a.1.cmp(&b.1))
     });

@@ -160,6 +160,13 @@ pub trait TypePrior: Debug + Send + Sync {
     fn scalar(&self) -> Option<(&dyn Prior, &ValueShape)> {
         None
     }
+    /// The law conditioned on its scalar draw lying in \\([lo, hi]\\), for
+    /// scalar-driven laws (what a bidder learns of a rival from the
+    /// auction); `None` when the law has no scalar behind it or the
+    /// interval has no mass.
+    fn conditioned(&self, _lo: f64, _hi: f64) -> Option<Arc<dyn TypePrior>> {
+        None
+    }
     /// \\(E[g(\text{valuation})]\\): exact for finite laws, quadrature for
     /// scalar-driven laws, else the caller must sample.
     fn expect(&self, g: &dyn Fn(&Valuation) -> f64) -> Option<f64> {

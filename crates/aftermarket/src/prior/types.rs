@@ -225,6 +225,13 @@ impl TypePrior for ScalarType {
     fn expect(&self, g: &dyn Fn(&Valuation) -> f64) -> Option<f64> {
         Some(self.prior.expect(&|v| g(&self.shape.valuation_checked(v))))
     }
+    fn conditioned(&self, lo: f64, hi: f64) -> Option<Arc<dyn TypePrior>> {
+        let t = super::Truncated::new(self.prior.clone(), lo, hi).ok()?;
+        Some(Arc::new(ScalarType {
+            prior: Arc::new(t),
+            shape: self.shape.clone(),
+        }))
+    }
 }
 
 /// `m` i.i.d. draws from a scalar law, sorted decreasing, as marginal
@@ -263,7 +270,7 @@ impl SortedDraws {
 }
 
 fn sorted_valuation(mut draws: Vec<f64>) -> Valuation {
-    draws.sort_by(|a, b| b.total_cmp(a));
+    draws.sort_unstable_by(|a, b| b.total_cmp(a));
     ValueShape::Affine(draws.iter().map(|&x| (x, 0.0)).collect()).valuation_checked(0.0)
 }
 

@@ -84,6 +84,9 @@ impl Competitive {
 }
 
 impl Aftermarket for Competitive {
+    fn uses_beliefs(&self) -> bool {
+        false
+    }
     fn name(&self) -> &str {
         "competitive"
     }

@@ -224,6 +224,12 @@ pub trait Aftermarket: Debug + Send + Sync {
     /// Goods the aftermarket cannot handle; invalid valuations.
     fn outcomes(&self, ctx: &ResaleContext<'_>) -> Result<Vec<(f64, ResaleOutcome)>, ResaleError>;
 
+    /// Whether play depends on beliefs and observations. Complete-information
+    /// aftermarkets say no, and the runner then skips forming beliefs.
+    fn uses_beliefs(&self) -> bool {
+        true
+    }
+
     /// One draw of the aftermarket's play.
     ///
     /// # Errors
@@ -240,13 +246,15 @@ pub trait Aftermarket: Debug + Send + Sync {
         let u: f64 = rng.random();
         let mut acc = 0.0;
         let last = branches.len() - 1;
-        for (k, (p, o)) in branches.iter().enumerate() {
+        let mut pick = last;
+        for (k, (p, _)) in branches.iter().enumerate() {
             acc += p;
-            if u < acc || k == last {
-                return Ok(o.clone());
+            if u < acc {
+                pick = k;
+                break;
             }
         }
-        Ok(ResaleOutcome::no_trade(ctx.holdings))
+        Ok(branches.swap_remove(pick).1)
     }
 }
 

@@ -271,6 +271,9 @@ impl NashBargaining {
 }
 
 impl Aftermarket for NashBargaining {
+    fn uses_beliefs(&self) -> bool {
+        false
+    }
     fn name(&self) -> &str {
         "nash-bargaining"
     }

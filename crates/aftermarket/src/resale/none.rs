@@ -12,6 +12,9 @@ use super::{Aftermarket, ResaleContext, ResaleError, ResaleOutcome};
 pub struct NoResale;
 
 impl Aftermarket for NoResale {
+    fn uses_beliefs(&self) -> bool {
+        false
+    }
     fn name(&self) -> &str {
         "none"
     }

@@ -31,9 +31,9 @@ pub(crate) const BELIEF_SAMPLES: usize = 2048;
 /// Seed of the generator behind those draws.
 pub(crate) const BELIEF_SEED: u64 = 0xaf7e_120a_2ce7;
 /// Points of the uniform price grid.
-pub(crate) const PRICE_GRID: usize = 256;
+pub(crate) const PRICE_GRID: usize = 64;
 /// Golden-section iterations around the best grid point.
-pub(crate) const GOLDEN_ITERS: usize = 80;
+pub(crate) const GOLDEN_ITERS: usize = 56;
 /// How far below (or above) a breakpoint a price is shaded when buyers
 /// reject at indifference.
 pub(crate) const PRICE_STEP: f64 = 1e-9;
@@ -238,17 +238,18 @@ pub(crate) fn best_price(
     }
     if hi > lo {
         let step = (hi - lo) / PRICE_GRID as f64;
-        let grid: Vec<f64> = (0..=PRICE_GRID).map(|i| lo + step * i as f64).collect();
-        let vals: Vec<f64> = grid.iter().map(|&p| obj(p)).collect();
-        let mut k = 0;
-        for (i, v) in vals.iter().enumerate() {
-            if *v > vals[k] {
+        let at = |i: usize| lo + step * i as f64;
+        let (mut k, mut vk) = (0, obj(lo));
+        for i in 1..=PRICE_GRID {
+            let v = obj(at(i));
+            if v > vk {
                 k = i;
+                vk = v;
             }
         }
-        consider(grid[k], false, &mut best);
-        let mut a = grid[k.saturating_sub(1)];
-        let mut b = grid[(k + 1).min(PRICE_GRID)];
+        consider(at(k), false, &mut best);
+        let mut a = at(k.saturating_sub(1));
+        let mut b = at((k + 1).min(PRICE_GRID));
         let r = (5f64.sqrt() - 1.0) / 2.0;
         let mut c = b - r * (b - a);
         let mut d = a + r * (b - a);

@@ -347,12 +347,15 @@ impl Strategy for Fixed {
 #[derive(Debug, Clone)]
 pub struct Scalar {
     f: BidFunction,
+    // Described once: bids are made in the Monte Carlo hot path.
+    name: String,
 }
 
 impl Scalar {
     /// Wraps a rule.
     pub fn new(f: BidFunction) -> Self {
-        Scalar { f }
+        let name = f.describe();
+        Scalar { f, name }
     }
 
     /// The rule.
@@ -363,10 +366,10 @@ impl Scalar {
 
 impl Strategy for Scalar {
     fn name(&self) -> String {
-        self.f.describe()
+        self.name.clone()
     }
     fn bid(&self, v: &Valuation, form: BidForm) -> Result<Bid, StrategyError> {
-        bid_through(&self.name(), v, form, &|x, k, m| self.f.eval(x, k, m))
+        bid_through(&self.name, v, form, &|x, k, m| self.f.eval(x, k, m))
     }
     fn inverse(&self, b: f64) -> Option<f64> {
         self.f.inverse(b)

@@ -28,8 +28,10 @@ impl MarginalValues {
     /// # Errors
     /// If a value is negative or not finite, or if the values increase.
     pub fn new(marginals: Vec<f64>) -> Result<Self, ValuesError> {
-        for (k, &v) in marginals.iter().enumerate() {
-            check_non_negative(&format!("marginal value {}", k + 1), v)?;
+        // Name the value only when it is bad: this runs once per draw in the
+        // Monte Carlo hot path.
+        if let Some(k) = marginals.iter().position(|v| !v.is_finite() || *v < 0.0) {
+            check_non_negative(&format!("marginal value {}", k + 1), marginals[k])?;
         }
         for (k, w) in marginals.windows(2).enumerate() {
             if w[1] > w[0] {
