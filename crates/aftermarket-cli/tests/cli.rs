@@ -39,6 +39,16 @@ fn reproduce_001_matches_and_exits_zero() {
 }
 
 #[test]
+fn reproduce_all_papers_matches() {
+    let o = run(&["reproduce"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}\n{}", stderr(&o));
+    assert!(out.contains("paper 004: Moshe Babaioff"), "{out}");
+    assert!(out.contains("ex1.m5.u-C"), "{out}");
+    assert!(out.contains(" 0 mismatch(es)"), "{out}");
+}
+
+#[test]
 fn reproduce_works_from_any_folder() {
     let o = bin()
         .args(["reproduce", "1"])

@@ -19,6 +19,7 @@
 mod discrete;
 mod empirical;
 mod equal_revenue;
+mod formula_cdf;
 mod mixture;
 mod numeric;
 pub mod order_stats;
@@ -35,6 +36,7 @@ pub mod virtual_value;
 pub use discrete::Discrete;
 pub use empirical::Empirical;
 pub use equal_revenue::CappedEqualRevenue;
+pub use formula_cdf::FormulaCdf;
 pub use mixture::Mixture;
 pub use order_stats::{
     expected_kth_highest, expected_max, expected_max_iid, kth_highest_cdf, max_cdf, max_cdf_left,

@@ -6,6 +6,7 @@
 //! matches the correction.
 
 mod paper001;
+mod paper004;
 
 use serde::Serialize;
 use thiserror::Error;
@@ -49,6 +50,9 @@ pub struct Item {
     pub computed: f64,
     /// Absolute tolerance.
     pub tol: f64,
+    /// Standard error of the computed value when it is a Monte Carlo
+    /// estimate.
+    pub std_error: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
     /// For errata: what the paper printed, and why it is wrong.
@@ -76,6 +80,7 @@ impl Item {
             source,
             computed,
             tol,
+            std_error: None,
             verdict: if ok {
                 Verdict::Match
             } else {
@@ -133,7 +138,8 @@ pub enum ReproduceError {
 type Reproducer = fn() -> Result<PaperReport, ReproduceError>;
 
 /// Every registered reproduction, by paper number.
-pub const REGISTRY: &[(&str, Reproducer)] = &[("001", paper001::reproduce)];
+pub const REGISTRY: &[(&str, Reproducer)] =
+    &[("001", paper001::reproduce), ("004", paper004::reproduce)];
 
 /// Runs the reproduction of `paper` (`"001"`, or `"1"`).
 ///

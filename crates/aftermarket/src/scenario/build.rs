@@ -569,6 +569,9 @@ pub(super) fn scalar_prior(
         RawPrior::Tabulated { x, cdf } => {
             Arc::new(pr::Tabulated::new(x.clone(), cdf.clone()).map_err(e)?)
         }
+        RawPrior::Formula { cdf, lo, hi } => {
+            Arc::new(pr::FormulaCdf::new(cdf, *lo, *hi).map_err(e)?)
+        }
         RawPrior::Empirical { path, column } => {
             Arc::new(pr::Empirical::from_csv_path(ctx.path(path), column).map_err(e)?)
         }

@@ -180,6 +180,15 @@ pub enum RawPrior {
         /// CDF values.
         cdf: Vec<f64>,
     },
+    /// A continuous law with its CDF written as a formula in `x`.
+    Formula {
+        /// The CDF, e.g. `"1 - 1 / (1 + 9 * x)"`.
+        cdf: String,
+        /// Lower end (F = 0).
+        lo: f64,
+        /// Upper end (F = 1).
+        hi: f64,
+    },
     /// The empirical law of a CSV column.
     Empirical {
         /// CSV path, relative to the scenario file.
