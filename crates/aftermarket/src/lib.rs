@@ -21,7 +21,43 @@
 //! | primary mechanisms (M1) | [`mechanism`] |
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
-//! | analysis helpers | [`analysis`] |
+//! | strategies | [`strategy`] |
+//! | the combined market and its runners | [`market`] |
+//! | measures, welfare, numerics | [`analysis`] |
+//! | scenario files | [`scenario`] |
+//! | the papers' reproductions | [`reproduce`] |
+//!
+//! ## Example: a scenario, end to end
+//! ```
+//! use aftermarket::scenario::Scenario;
+//! let text = r#"
+//! name = "Pagnozzi (2009) Example 1, resale allowed"
+//! information = "complete"
+//! [goods]
+//! kind = "units"
+//! m = 2
+//! [[bidders]]
+//! name = "S"
+//! values = [10, 10]
+//! strategy = { kind = "fixed", bid = [5, 0] }
+//! [[bidders]]
+//! name = "W"
+//! values = [2, 0]
+//! strategy = { kind = "fixed", bid = [6, 0] }
+//! [mechanism]
+//! kind = "uniform-price"
+//! [aftermarket]
+//! kind = "nash-bargaining"
+//! alpha = 0.5
+//! weak = "W"
+//! "#;
+//! let sc = Scenario::from_toml(text, "example.toml", None)?;
+//! let report = sc.market.exact()?;
+//! assert_eq!(report.get("revenue"), Some(0.0));
+//! assert_eq!(report.get("payoff[S]"), Some(14.0));
+//! assert_eq!(report.get("resale_payments"), Some(6.0)); // W resells to S at 6
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ## Example: a first-price auction, no resale
 //! ```

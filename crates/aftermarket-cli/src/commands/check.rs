@@ -28,7 +28,7 @@ pub fn run(path: &Path) -> anyhow::Result<Verdict> {
         m.aftermarket.name(),
         m.aftermarket.opt_out()
     )?;
-    writeln!(out, "  information {:?}", m.information)?;
+    writeln!(out, "  information {}", m.information)?;
     for (b, s) in m.bidders.iter().zip(&m.strategies) {
         writeln!(out, "  strategy    {b}: {}", s.name())?;
     }

@@ -103,7 +103,7 @@ fn header(sc: &Scenario, method: &str) -> String {
         s.push_str(&format!("source: {src}\n"));
     }
     s.push_str(&format!(
-        "mechanism: {}   disclosure: {}   aftermarket: {}   information: {:?}\n",
+        "mechanism: {}   disclosure: {}   aftermarket: {}   information: {}\n",
         m.mechanism.name(),
         m.disclosure.name(),
         m.aftermarket.name(),

@@ -32,6 +32,15 @@ pub enum Information {
     Private,
 }
 
+impl std::fmt::Display for Information {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Information::Complete => "complete",
+            Information::Private => "private",
+        })
+    }
+}
+
 /// `beliefs[i][j]`: what `i` believes about `j` after the auction.
 ///
 /// With private values, `i` conditions `j`'s prior on what it saw: an

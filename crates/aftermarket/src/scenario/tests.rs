@@ -106,7 +106,10 @@ fn probability_outside_unit_interval_is_rejected() {
         "[aftermarket]\nkind = \"none\"",
         "[aftermarket]\nkind = \"nash-bargaining\"\nalpha = 0.5\nweak = \"W\"\ntrade-probability = 1.5",
     ));
-    assert!(e.starts_with("t.toml: aftermarket:"), "{e}");
+    assert!(
+        e.starts_with("t.toml: aftermarket.trade-probability:"),
+        "{e}"
+    );
     assert!(e.contains("1.5"), "{e}");
 }
 

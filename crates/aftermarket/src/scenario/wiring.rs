@@ -66,7 +66,12 @@ pub(super) fn mechanism(
     m: &RawMechanism,
 ) -> Result<(Arc<dyn Mechanism>, BidForm), ScenarioError> {
     let r = rules(ctx, m)?;
-    let e = |err: mech::MechanismError| ctx.err("mechanism", err);
+    let e = |err: mech::MechanismError| match &err {
+        mech::MechanismError::InvalidParameter { param, .. } => {
+            ctx.err(format!("mechanism.{}", param.replace('_', "-")), err)
+        }
+        _ => ctx.err("mechanism", err),
+    };
     let supply = ctx.supply;
     let units = || match supply {
         Supply::Units { m } => Ok(m),
@@ -231,7 +236,17 @@ pub(super) fn aftermarket(
     let Some(a) = a else {
         return Ok(Arc::new(rs::NoResale));
     };
-    let e = |err: rs::ResaleError| ctx.err("aftermarket", err);
+    // Point at the parameter's own key when the error names one.
+    let e = |err: rs::ResaleError| match &err {
+        rs::ResaleError::InvalidParameter { param, .. } => {
+            let key = match *param {
+                "cost_per_unit" => "cost".to_string(),
+                other => other.replace('_', "-"),
+            };
+            ctx.err(format!("aftermarket.{key}"), err)
+        }
+        _ => ctx.err("aftermarket", err),
+    };
     Ok(match a.kind.as_str() {
         "none" => {
             only(ctx, a, &[])?;
