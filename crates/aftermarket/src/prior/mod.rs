@@ -146,6 +146,48 @@ pub enum ValueShape {
     /// A marginal-value vector whose entries are `a_k + b_k · draw`
     /// (paper 004: A = (2, u, 0, …) is `[(2,0), (0,1), (0,0), …]`).
     Affine(Vec<(f64, f64)>),
+    /// `m` units whose `k`-th marginal value is a formula in the draw `v`
+    /// and the unit `k` (1-based), e.g. `v / k`.
+    Formula(ShapeFormula),
+}
+
+/// A marginal-value formula \(f(v, k)\) for `m` units.
+#[derive(Debug, Clone)]
+pub struct ShapeFormula {
+    /// The formula, in `v` and `k`.
+    pub f: crate::formula::Formula,
+    /// Number of units.
+    pub m: usize,
+}
+
+impl PartialEq for ShapeFormula {
+    fn eq(&self, other: &Self) -> bool {
+        self.m == other.m && self.f.text() == other.f.text()
+    }
+}
+
+impl ShapeFormula {
+    /// Parses a formula in `v` and `k` for `m` units.
+    ///
+    /// # Errors
+    /// A formula that does not parse or uses other variables; `m = 0`.
+    pub fn new(expr: &str, m: usize) -> Result<Self, PriorError> {
+        if m == 0 {
+            return Err(PriorError::Invalid(
+                "formula shape: m must be >= 1, got 0".into(),
+            ));
+        }
+        let f = crate::formula::Formula::parse(expr, &["v", "k"])
+            .map_err(|e| PriorError::Invalid(e.to_string()))?;
+        Ok(ShapeFormula { f, m })
+    }
+
+    /// The marginal values at draw `v` (an evaluation error gives NaN).
+    pub fn marginals(&self, v: f64) -> Vec<f64> {
+        (1..=self.m)
+            .map(|k| self.f.eval(&[v, k as f64]).unwrap_or(f64::NAN))
+            .collect()
+    }
 }
 
 /// A law over one bidder's valuation.

@@ -8,6 +8,44 @@ use super::numeric::{MAX_SUPPORT, check_probabilities, uniform01};
 use super::{Prior, PriorError, TypePrior, ValueShape};
 use crate::values::Valuation;
 
+/// Points of the support on which a formula shape is checked.
+const SHAPE_CHECK_GRID: usize = 200;
+
+/// Checks a formula shape on a grid of the support: finite, non-negative,
+/// non-increasing in the unit. Between grid points a draw that breaks the
+/// rules is cleaned (negative values raised to 0, increases capped), which
+/// the docs of [`ValueShape::Formula`] state.
+fn check_formula_shape(sf: &super::ShapeFormula, lo: f64, hi: f64) -> Result<(), PriorError> {
+    if !lo.is_finite() || !hi.is_finite() {
+        return Err(PriorError::Invalid(format!(
+            "formula shape `{}` needs a bounded law, got support [{lo}, {hi}]",
+            sf.f.text()
+        )));
+    }
+    for i in 0..=SHAPE_CHECK_GRID {
+        let v = lo + (hi - lo) * i as f64 / SHAPE_CHECK_GRID as f64;
+        let mut prev = f64::INFINITY;
+        for (k, x) in sf.marginals(v).into_iter().enumerate() {
+            if !x.is_finite() || x < 0.0 {
+                return Err(PriorError::Invalid(format!(
+                    "formula shape `{}`: unit {} is worth {x} at v = {v}; marginal values must be finite and >= 0",
+                    sf.f.text(),
+                    k + 1
+                )));
+            }
+            if x > prev + 1e-12 {
+                return Err(PriorError::Invalid(format!(
+                    "formula shape `{}`: unit {} is worth {x} after {prev} at v = {v}; marginal values must be non-increasing",
+                    sf.f.text(),
+                    k + 1
+                )));
+            }
+            prev = x;
+        }
+    }
+    Ok(())
+}
+
 impl ValueShape {
     /// Number of units the shape values.
     pub fn n_units(&self) -> usize {
@@ -15,6 +53,7 @@ impl ValueShape {
             ValueShape::Single => 1,
             ValueShape::Flat { m } => *m,
             ValueShape::Affine(entries) => entries.len(),
+            ValueShape::Formula(sf) => sf.m,
         }
     }
 
@@ -26,6 +65,9 @@ impl ValueShape {
     /// [`PriorError::Invalid`] saying which unit breaks which rule at which
     /// draw.
     pub fn check(&self, lo: f64, hi: f64) -> Result<(), PriorError> {
+        if let ValueShape::Formula(sf) = self {
+            return check_formula_shape(sf, lo, hi);
+        }
         let entries: Vec<(f64, f64)> = match self {
             ValueShape::Single => vec![(0.0, 1.0)],
             ValueShape::Flat { m } => {
@@ -44,6 +86,7 @@ impl ValueShape {
                 }
                 entries.clone()
             }
+            ValueShape::Formula(_) => Vec::new(),
         };
         for (k, &(a, b)) in entries.iter().enumerate() {
             if !a.is_finite() || !b.is_finite() {
@@ -115,6 +158,7 @@ impl ValueShape {
             ValueShape::Affine(entries) => {
                 Valuation::units(entries.iter().map(|(a, b)| a + b * v).collect())?
             }
+            ValueShape::Formula(sf) => Valuation::units(sf.marginals(v))?,
         })
     }
 
@@ -125,6 +169,7 @@ impl ValueShape {
             ValueShape::Single => vec![v],
             ValueShape::Flat { m } => vec![v; *m],
             ValueShape::Affine(entries) => entries.iter().map(|(a, b)| a + b * v).collect(),
+            ValueShape::Formula(sf) => sf.marginals(v),
         };
         let mut cap = f64::MAX;
         let clean: Vec<f64> = raw

@@ -359,6 +359,30 @@ fn shape(ctx: &Ctx, field: &str, v: Option<&toml::Value>) -> Result<Shape, Scena
             ValueShape::Flat { m }
         })),
         Some(toml::Value::String(s)) if s == "single" => Ok(Shape::Value(ValueShape::Single)),
+        Some(toml::Value::Table(t)) if t.contains_key("marginal") => {
+            let expr = t.get("marginal").and_then(|x| x.as_str()).ok_or_else(|| {
+                ctx.err(format!("{field}.marginal"), "must be a formula in v and k")
+            })?;
+            let m = t
+                .get("m")
+                .and_then(|x| x.as_integer())
+                .filter(|k| *k >= 1)
+                .ok_or_else(|| {
+                    ctx.err(
+                        format!("{field}.m"),
+                        "a formula shape needs the number of units m >= 1",
+                    )
+                })?;
+            if let Some(other) = t.keys().find(|k| *k != "marginal" && *k != "m") {
+                return Err(ctx.err(
+                    format!("{field}.{other}"),
+                    "unknown key; a formula shape has `marginal` and `m`",
+                ));
+            }
+            let sf = crate::prior::ShapeFormula::new(expr, m as usize)
+                .map_err(|e| ctx.err(format!("{field}.marginal"), e))?;
+            Ok(Shape::Value(ValueShape::Formula(sf)))
+        }
         Some(toml::Value::Table(t)) if t.len() == 1 => {
             let (k, val) = t.iter().next().ok_or_else(|| ctx.err(field, "empty"))?;
             match k.as_str() {

@@ -165,3 +165,48 @@ proptest! {
         let _ = Scenario::from_toml(&text, "fuzz.toml", None);
     }
 }
+
+#[test]
+fn formula_shape_gives_marginal_values() {
+    let text = r#"
+name = "formula shape"
+[goods]
+kind = "units"
+m = 3
+[[bidders]]
+name = "A"
+prior = { kind = "uniform", lo = 1, hi = 2 }
+shape = { marginal = "v / k", m = 3 }
+[[bidders]]
+name = "B"
+values = [1, 0.5]
+[mechanism]
+kind = "uniform-price"
+"#;
+    let sc = Scenario::from_toml(text, "t.toml", None).expect("valid");
+    let a = sc.market.prior.marginal(0).expect("independent");
+    let (_, shape) = a.scalar().expect("scalar");
+    let v = shape.valuation(1.5).expect("valid");
+    let mv = v.as_units().expect("units");
+    assert!((mv.marginal(2) - 0.75).abs() < 1e-12);
+    assert!((mv.marginal(3) - 0.5).abs() < 1e-12);
+}
+
+#[test]
+fn increasing_formula_shape_is_rejected() {
+    let text = r#"
+name = "bad formula shape"
+[goods]
+kind = "units"
+m = 2
+[[bidders]]
+name = "A"
+prior = { kind = "uniform", lo = 1, hi = 2 }
+shape = { marginal = "v * k", m = 2 }
+[mechanism]
+kind = "uniform-price"
+"#;
+    let e = err(text);
+    assert!(e.starts_with("t.toml: bidders[0].shape:"), "{e}");
+    assert!(e.contains("must be non-increasing"), "{e}");
+}
