@@ -17,8 +17,8 @@ mod resale {
     use rand::{Rng, RngExt};
 
     /// Paper 004, Example 1: the law of B's common marginal value z,
-    /// \\(F_B(z) = 1 - 1/(1 + (2m-1)z)\\) on \\([0, 1)\\) and \\(z - 1/(2m)\\) on
-    /// \\([1, 1 + 1/(2m)]\\).
+    /// \\(F_B(z) = 1 - 1/(1 + (2m-1)z)\\) on \\(\[0, 1)\\) and \\(z - 1/(2m)\\) on
+    /// \\(\[1, 1 + 1/(2m)\]\\).
     #[derive(Debug)]
     struct SpeculatorLaw {
         m: f64,

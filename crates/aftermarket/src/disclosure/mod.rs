@@ -5,7 +5,7 @@
 //! payment, the winning bid, or every bid. What is disclosed shapes the
 //! beliefs with which the aftermarket is played: the runner turns an
 //! [`Observation`] into beliefs about rivals' values (see
-//! [`crate::market::beliefs`]).
+//! [`crate::market::beliefs_for`]).
 
 use std::fmt::Debug;
 

@@ -10,7 +10,7 @@ use crate::values::{Holding, Supply};
 /// The highest admissible bid \\(b_{(1)} \ge r\\) wins; every bidder whose
 /// bid was entered pays it, win or lose:
 ///
-/// \\[ p_i = b_i \cdot \mathbf{1}[b_i \ge r]. \\]
+/// \\[ p_i = b_i \cdot \mathbf{1}\[b_i \ge r\]. \\]
 ///
 /// A bid below the reserve is not entered: it cannot win and is not paid.
 /// A bid equal to the reserve is entered (and paid). With

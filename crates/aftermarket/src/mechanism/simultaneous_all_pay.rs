@@ -12,7 +12,7 @@ use crate::values::{Holding, ItemSet, Supply};
 /// admissible bid \\(b_{i,k} \ge r\\) wins it (equal bids by priority) and every
 /// admissible bid on it is paid, win or lose:
 ///
-/// \\[ p_i = \sum_k b_{i,k}\, \mathbf{1}[b_{i,k} \ge r]. \\]
+/// \\[ p_i = \sum_k b_{i,k}\, \mathbf{1}\[b_{i,k} \ge r\]. \\]
 ///
 /// As in [`AllPay`](super::AllPay), a bid below the reserve is not entered
 /// and not paid. A bidder's holding is the set of items she won; items with

@@ -62,7 +62,7 @@ pub enum PriceRule {
 /// ## References
 /// - Paper 001 (uniform-price auction of two units, Example 1).
 /// - Paper 004, Section 6 and Theorem 5 (anonymous reserve
-///   \\(r = \mathbb{E}[\mathrm{OPT}]/(2m)\\)).
+///   \\(r = \mathbb{E}\[\mathrm{OPT}\]/(2m)\\)).
 /// - Ausubel, Cramton, Pycia, Rostek and Weretka (2014), "Demand reduction
 ///   and inefficiency in multi-unit auctions", *Review of Economic Studies*
 ///   81(4).

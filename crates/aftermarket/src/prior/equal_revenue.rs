@@ -7,10 +7,10 @@ use super::{Prior, PriorError};
 use crate::analysis::quadrature::integrate;
 
 /// Equal-revenue law capped at \\(H > 1\\): \\(F(v) = 1 - 1/v\\) on
-/// \\([1, H)\\) and an atom of mass \\(1/H\\) at \\(H\\).
+/// \\(\[1, H)\\) and an atom of mass \\(1/H\\) at \\(H\\).
 ///
-/// Every posted price \\(p \in [1, H]\\) earns the same revenue
-/// \\(p \cdot P[v \ge p] = 1\\); the mean is \\(1 + \ln H\\).
+/// Every posted price \\(p \in \[1, H\]\\) earns the same revenue
+/// \\(p \cdot P\[v \ge p\] = 1\\); the mean is \\(1 + \ln H\\).
 ///
 /// ## References
 /// - Hartline, J. D. (2013). *Mechanism Design and Approximation*, ch. 4

@@ -12,13 +12,13 @@ const CHECK_GRID: usize = 2000;
 /// before it counts as a jump (an atom, which this law does not model).
 const JUMP_TOL: f64 = 1e-3;
 
-/// A continuous law on \\([lo, hi]\\) with CDF \\(F(x)\\) given by a formula
+/// A continuous law on \\(\[lo, hi\]\\) with CDF \\(F(x)\\) given by a formula
 /// in `x`, e.g. paper 004's law of bidder B's value,
-/// \\(F(z) = 1 - 1/(1 + (2m-1)z)\\) on \\([0, 1)\\) and \\(z - 1/(2m)\\) on
-/// \\([1, 1 + 1/(2m)]\\).
+/// \\(F(z) = 1 - 1/(1 + (2m-1)z)\\) on \\(\[0, 1)\\) and \\(z - 1/(2m)\\) on
+/// \\(\[1, 1 + 1/(2m)\]\\).
 ///
 /// The formula is checked on a grid of 2,000 points: finite, within
-/// \\([0, 1]\\), non-decreasing, 0 at `lo`, 1 at `hi`, and without jumps
+/// \\(\[0, 1\]\\), non-decreasing, 0 at `lo`, 1 at `hi`, and without jumps
 /// (atoms belong in a [`Mixture`](super::Mixture)). The density is the
 /// central difference of the CDF; quantiles are found by bisection, so
 /// sampling is slower than for the closed-form laws.

@@ -10,8 +10,8 @@ use super::{Prior, PriorError};
 /// A finite mixture \\(\sum_i w_i F_i\\) of laws, continuous or not.
 ///
 /// Atoms of the components are merged, so that e.g.
-/// \\(\tfrac12 \delta_0 + \tfrac12 U[0,1]\\) has an atom of mass ½ at 0 and
-/// density ½ on \\([0, 1]\\).
+/// \\(\tfrac12 \delta_0 + \tfrac12 U\[0,1\]\\) has an atom of mass ½ at 0 and
+/// density ½ on \\(\[0, 1\]\\).
 ///
 /// # Errors
 /// [`Mixture::new`] rejects an empty list and weights outside \[0, 1\] or

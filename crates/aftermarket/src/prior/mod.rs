@@ -4,7 +4,7 @@
 //!
 //! - [`Prior`]: a law on the real line (a bidder's scalar value or signal):
 //!   CDF and its left limit, quantile, density of the continuous part, mass
-//!   of atoms, mean, \\(E[g(v)]\\) by quadrature, sampling.
+//!   of atoms, mean, \\(E\[g(v)\]\\) by quadrature, sampling.
 //! - [`TypePrior`]: a law over one bidder's [`Valuation`], which may be one
 //!   number, a vector of marginal values (including structured vectors such
 //!   as paper 004's \\((2, u, 0, \dots)\\) and \\((2, z, z, \dots)\\)) or a package
@@ -84,7 +84,7 @@ pub enum PriorError {
 /// A probability law on the real line.
 ///
 /// Laws may mix a continuous part and atoms: `cdf` is right-continuous,
-/// `cdf_left(x)` is \\(P[v < x]\\), `mass(x)` is \\(P[v = x]\\) and `pdf` is the
+/// `cdf_left(x)` is \\(P\[v < x\]\\), `mass(x)` is \\(P\[v = x\]\\) and `pdf` is the
 /// density of the continuous part only.
 ///
 /// ```
@@ -99,9 +99,9 @@ pub trait Prior: Debug + Send + Sync {
     fn name(&self) -> String;
     /// The smallest closed interval holding all the mass.
     fn support(&self) -> (f64, f64);
-    /// \\(P[v \le x]\\).
+    /// \\(P\[v \le x\]\\).
     fn cdf(&self, x: f64) -> f64;
-    /// \\(P[v < x]\\); equals `cdf` where there is no atom.
+    /// \\(P\[v < x\]\\); equals `cdf` where there is no atom.
     fn cdf_left(&self, x: f64) -> f64 {
         self.cdf(x) - self.mass(x)
     }
@@ -119,11 +119,11 @@ pub trait Prior: Debug + Send + Sync {
     fn quantile(&self, q: f64) -> f64;
     /// One draw.
     fn sample(&self, rng: &mut dyn Rng) -> f64;
-    /// \\(E[v]\\).
+    /// \\(E\[v\]\\).
     fn mean(&self) -> f64 {
         self.expect(&|v| v)
     }
-    /// \\(E[g(v)]\\): exact on atoms, adaptive Gauss–Kronrod quadrature on the
+    /// \\(E\[g(v)\]\\): exact on atoms, adaptive Gauss–Kronrod quadrature on the
     /// continuous part.
     fn expect(&self, g: &dyn Fn(f64) -> f64) -> f64;
     /// True if the law is a finite set of atoms.
@@ -204,14 +204,14 @@ pub trait TypePrior: Debug + Send + Sync {
     fn scalar(&self) -> Option<(&dyn Prior, &ValueShape)> {
         None
     }
-    /// The law conditioned on its scalar draw lying in \\([lo, hi]\\), for
+    /// The law conditioned on its scalar draw lying in \\(\[lo, hi\]\\), for
     /// scalar-driven laws (what a bidder learns of a rival from the
     /// auction); `None` when the law has no scalar behind it or the
     /// interval has no mass.
     fn conditioned(&self, _lo: f64, _hi: f64) -> Option<Arc<dyn TypePrior>> {
         None
     }
-    /// \\(E[g(\text{valuation})]\\): exact for finite laws, quadrature for
+    /// \\(E\[g(\text{valuation})\]\\): exact for finite laws, quadrature for
     /// scalar-driven laws, else the caller must sample.
     fn expect(&self, g: &dyn Fn(&Valuation) -> f64) -> Option<f64> {
         self.finite_support()

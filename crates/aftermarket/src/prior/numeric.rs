@@ -69,7 +69,7 @@ pub(crate) fn check_probabilities(
     Ok(total)
 }
 
-/// \\(E[g(v)]\\) for a law with atoms and a density on its support: exact on
+/// \\(E\[g(v)\]\\) for a law with atoms and a density on its support: exact on
 /// the atoms, quadrature of \\(g f\\) between consecutive atoms and `breaks`.
 pub(crate) fn expect_mixed(
     prior: &dyn Prior,
@@ -85,7 +85,7 @@ pub(crate) fn expect_mixed(
     on_atoms + integrate_pieces(&|x| g(x) * prior.pdf(x), lo, hi, &pts)
 }
 
-/// \\(\inf\{x \in [lo, hi] : F(x) \ge q\}\\) by bisection, for a bracket with
+/// \\(\inf\{x \in \[lo, hi\] : F(x) \ge q\}\\) by bisection, for a bracket with
 /// \\(F(hi) \ge q\\).
 pub(crate) fn quantile_bisect(cdf: &dyn Fn(f64) -> f64, q: f64, lo: f64, hi: f64) -> f64 {
     if cdf(lo) >= q {

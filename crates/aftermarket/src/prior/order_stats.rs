@@ -1,7 +1,7 @@
 //! Order statistics of independent values: the highest, the k-th highest.
 //!
-//! Expectations use \\(E[X] = L + \int_L^U (1 - G(x))\,dx\\) for a law \\(G\\)
-//! on \\([L, U]\\), split at every atom, so they are right with atoms and
+//! Expectations use \\(E\[X\] = L + \int_L^U (1 - G(x))\,dx\\) for a law \\(G\\)
+//! on \\(\[L, U\]\\), split at every atom, so they are right with atoms and
 //! with negative supports. Infinite ends of a support are replaced by the
 //! quantiles at \\(10^{-15}\\) and \\(1 - 10^{-15}\\).
 
@@ -11,7 +11,7 @@ use super::numeric::finite_support;
 use super::{Prior, PriorError};
 use crate::analysis::quadrature::integrate_pieces;
 
-/// \\(P[\max_i v_i \le x] = \prod_i F_i(x)\\) for independent values.
+/// \\(P\[\max_i v_i \le x\] = \prod_i F_i(x)\\) for independent values.
 ///
 /// ```
 /// use aftermarket::prior::{max_cdf, Uniform};
@@ -23,7 +23,7 @@ pub fn max_cdf(priors: &[&dyn Prior], x: f64) -> f64 {
     priors.iter().map(|p| p.cdf(x)).product()
 }
 
-/// \\(P[\max_i v_i < x] = \prod_i F_i(x^-)\\) for independent values.
+/// \\(P\[\max_i v_i < x\] = \prod_i F_i(x^-)\\) for independent values.
 pub fn max_cdf_left(priors: &[&dyn Prior], x: f64) -> f64 {
     priors.iter().map(|p| p.cdf_left(x)).product()
 }
@@ -35,7 +35,7 @@ fn all_atoms(priors: &[&dyn Prior]) -> Vec<f64> {
         .collect()
 }
 
-/// \\(E[\max_i v_i]\\) for independent values.
+/// \\(E\[\max_i v_i\]\\) for independent values.
 ///
 /// # Errors
 /// If `priors` is empty.
@@ -62,7 +62,7 @@ pub fn expected_max(priors: &[&dyn Prior]) -> Result<f64, PriorError> {
     Ok(lo + integrate_pieces(&|x| 1.0 - max_cdf(priors, x), lo, hi, &breaks))
 }
 
-/// \\(E[\max(v_1, \dots, v_n)]\\) for `n` i.i.d. draws from `prior`.
+/// \\(E\[\max(v_1, \dots, v_n)\]\\) for `n` i.i.d. draws from `prior`.
 ///
 /// # Errors
 /// If `n` is 0.
@@ -82,7 +82,7 @@ fn check_k(n: usize, k: usize) -> Result<(), PriorError> {
     Ok(())
 }
 
-/// \\(P[v_{(k)} \le x]\\) for the `k`-th highest of `n` i.i.d. draws:
+/// \\(P\[v_{(k)} \le x\]\\) for the `k`-th highest of `n` i.i.d. draws:
 /// fewer than `k` draws exceed `x`, i.e.
 /// \\(\sum_{j<k} \binom{n}{j} (1-F)^j F^{n-j} = I_{F(x)}(n-k+1, k)\\).
 ///
@@ -117,7 +117,7 @@ fn kth_cdf(f: f64, n: usize, k: usize) -> f64 {
         .clamp(0.0, 1.0)
 }
 
-/// \\(E[v_{(k)}]\\), the expected `k`-th highest of `n` i.i.d. draws.
+/// \\(E\[v_{(k)}\]\\), the expected `k`-th highest of `n` i.i.d. draws.
 ///
 /// # Errors
 /// If `n` is 0 or `k` is not in `1..=n`.

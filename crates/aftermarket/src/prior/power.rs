@@ -6,7 +6,7 @@ use super::numeric::{check_positive, uniform01};
 use super::{Prior, PriorError};
 use crate::analysis::quadrature::integrate;
 
-/// Power law on \\([0, w]\\): \\(F(v) = (v / w)^a\\), density
+/// Power law on \\(\[0, w\]\\): \\(F(v) = (v / w)^a\\), density
 /// \\(f(v) = a v^{a-1} / w^a\\), mean \\(a w / (a + 1)\\).
 ///
 /// `a = 1` is the uniform law; `a > 1` puts more weight on high values

@@ -197,7 +197,7 @@ impl ProfilePrior for JointTable {
 /// # Errors
 /// [`CommonComponent::new`] rejects an empty list, lists of different
 /// lengths, and shapes that give invalid marginal values somewhere on
-/// \\([c_{lo} + e_{lo}, c_{hi} + e_{hi}]\\).
+/// \\(\[c_{lo} + e_{lo}, c_{hi} + e_{hi}\]\\).
 ///
 /// ```
 /// use std::sync::Arc;

@@ -7,7 +7,7 @@ use super::numeric::{check_finite, check_positive, uniform01};
 use super::{Prior, PriorError};
 use crate::analysis::quadrature::integrate_pieces;
 
-/// Normal \\(N(\mu, \sigma^2)\\) conditioned on \\([lo, hi]\\).
+/// Normal \\(N(\mu, \sigma^2)\\) conditioned on \\(\[lo, hi\]\\).
 ///
 /// With \\(\alpha = (lo - \mu)/\sigma\\), \\(\beta = (hi - \mu)/\sigma\\) and
 /// \\(Z = \Phi(\beta) - \Phi(\alpha)\\): \\(F(x) = (\Phi((x-\mu)/\sigma) - \Phi(\alpha))/Z\\)

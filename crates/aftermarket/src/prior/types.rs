@@ -57,7 +57,7 @@ impl ValueShape {
         }
     }
 
-    /// Checks that every draw in \\([lo, hi]\\) gives valid marginal values:
+    /// Checks that every draw in \\(\[lo, hi\]\\) gives valid marginal values:
     /// non-negative and non-increasing. Entries are affine in the draw, so
     /// the two ends suffice (an infinite `hi` is checked through slopes).
     ///
@@ -187,7 +187,7 @@ impl ValueShape {
 
 /// A bidder whose valuation is a [`ValueShape`] applied to one scalar draw.
 ///
-/// Paper 004's bidders: A = \\((2, u, 0)\\) with \\(u \sim U[1, 1.5]\\) is
+/// Paper 004's bidders: A = \\((2, u, 0)\\) with \\(u \sim U\[1, 1.5\]\\) is
 /// `ValueShape::Affine(vec![(2.0, 0.0), (0.0, 1.0), (0.0, 0.0)])` over
 /// `Uniform::new(1.0, 1.5)`, and B = \\((2, z, z)\\) is
 /// `Affine(vec![(2.0, 0.0), (0.0, 1.0), (0.0, 1.0)])` over z's law (e.g. a

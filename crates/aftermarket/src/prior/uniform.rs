@@ -5,7 +5,7 @@ use rand_distr::Distribution;
 
 use super::{Prior, PriorError};
 
-/// Uniform on \\([lo, hi]\\): \\(F(x) = (x - lo)/(hi - lo)\\).
+/// Uniform on \\(\[lo, hi\]\\): \\(F(x) = (x - lo)/(hi - lo)\\).
 ///
 /// # Errors
 /// [`Uniform::new`] rejects non-finite bounds and `hi <= lo`.

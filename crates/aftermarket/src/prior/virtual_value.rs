@@ -79,7 +79,7 @@ pub fn first_irregular_point(prior: &dyn Prior, n: usize) -> Result<Option<f64>,
 pub struct MonopolyPrice {
     /// The price.
     pub price: f64,
-    /// \\(p \cdot P[v \ge p]\\) (buyers accept when indifferent).
+    /// \\(p \cdot P\[v \ge p\]\\) (buyers accept when indifferent).
     pub revenue: f64,
 }
 

@@ -10,7 +10,7 @@ use super::{Aftermarket, ResaleContext, ResaleError, ResaleOutcome};
 ///
 /// With \\(M\\) units held by active agents and \\(v_{(k)}\\) the \\(k\\)-th
 /// highest of all their marginal values (zeros beyond each vector), every
-/// price in \\([v_{(M+1)}, v_{(M)}]\\) clears the market: at such a price each
+/// price in \\(\[v_{(M+1)}, v_{(M)}\]\\) clears the market: at such a price each
 /// agent demands exactly its units in the efficient allocation. The price
 /// used is the **midpoint**
 /// \\[ p = \tfrac12\big(v_{(M+1)} + v_{(M)}\big). \\]

@@ -41,7 +41,7 @@ type CacheEntry = (Option<MonopolyOffer>, Vec<Arc<dyn TypePrior>>);
 /// The seller chooses \\((Q, q)\\) to maximise its expected gain against its
 /// beliefs about the buyers' marginal-value vectors (independent across
 /// buyers):
-/// \\[ \max_{Q,\,q}\ E\big[q\,n(Q, q) - L(n(Q, q))\big], \\]
+/// \\[ \max_{Q,\,q}\ E\big\[q\,n(Q, q) - L(n(Q, q))\big\], \\]
 /// where \\(n\\) is the number of units sold and \\(L(n)\\) the seller's own
 /// value of the \\(n\\) lowest-valued units it holds (0 for a speculator).
 /// Only units the seller values at most \\(q\\) are offered, so it never

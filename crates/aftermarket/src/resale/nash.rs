@@ -81,8 +81,8 @@ enum Weights {
 ///
 /// # Errors
 /// The constructors reject weights that are negative, not finite or all
-/// zero, \\(\alpha \notin (0, 1]\\), a weak-bidder index other than 0 or 1,
-/// \\(p \notin [0, 1]\\) and negative or non-finite costs.
+/// zero, \\(\alpha \notin (0, 1\]\\), a weak-bidder index other than 0 or 1,
+/// \\(p \notin \[0, 1\]\\) and negative or non-finite costs.
 /// [`Aftermarket::outcomes`] returns [`ResaleError::InvalidParameter`] when
 /// the number of agents does not match the weights.
 ///

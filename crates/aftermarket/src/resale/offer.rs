@@ -7,7 +7,7 @@ use super::{Indifference, ResaleContext, ResaleError, ResaleOutcome};
 /// The price `seller` posts for its lowest-valued unit to `buyers` (each
 /// of whom may take it), maximising its expected gain over keeping the
 /// unit against its beliefs, never below its own value for the unit:
-/// \\[ \max_{p \ge w}\ (p - w)\Big(1 - \prod_{j}\big(1 - P_j[v_j \ge p]\big)\Big), \\]
+/// \\[ \max_{p \ge w}\ (p - w)\Big(1 - \prod_{j}\big(1 - P_j\[v_j \ge p\]\big)\Big), \\]
 /// \\(v_j\\) being buyer `j`'s value for one more unit and `w` the seller's
 /// value for the unit it gives up. Buyers are taken as independent.
 /// Returns (price, expected gain), or `None` when no price has a positive

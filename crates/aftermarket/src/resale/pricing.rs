@@ -108,7 +108,7 @@ impl<'a> MarginalLaw<'a> {
         }
     }
 
-    /// \\(P[V_k \ge x]\\) (`strict`: \\(P[V_k > x]\\)) for unit `k` (1-based).
+    /// \\(P\[V_k \ge x\]\\) (`strict`: \\(P\[V_k > x\]\\)) for unit `k` (1-based).
     fn upper(&self, k: usize, x: f64, strict: bool) -> f64 {
         let hit = |v: f64| if strict { v > x } else { v >= x };
         let at = |m: &[f64]| {

@@ -14,7 +14,7 @@ use super::{Aftermarket, Indifference, ResaleContext, ResaleError, ResaleOutcome
 /// Each price is a **myopic** per-unit optimum: the best price for the
 /// unit at hand against the holder's beliefs about the others' values for
 /// one more unit given current holdings,
-/// \\[ \max_{p \ge w}\ (p - w)\Big(1 - \prod_j P[v_j^{h_j+1} < p]\Big), \\]
+/// \\[ \max_{p \ge w}\ (p - w)\Big(1 - \prod_j P\[v_j^{h_j+1} < p\]\Big), \\]
 /// ignoring what the sale of this unit means for later ones and without
 /// updating beliefs on acceptances or rejections. Buyers accept on their
 /// true values; nobody sells below its value for the unit, so the play is

@@ -24,7 +24,7 @@ pub enum Proposer {
 /// offers its lowest-valued unit (worth \\(w\\) to it) to the one other
 /// active agent \\(j\\) and at the price \\(p \ge w\\) that maximise its
 /// expected payoff
-/// \\[ p \cdot P[v_j \ge p] + w \cdot P[v_j < p], \\]
+/// \\[ p \cdot P\[v_j \ge p\] + w \cdot P\[v_j < p\], \\]
 /// \\(v_j\\) being \\(j\\)'s value for one more unit under the holder's
 /// belief. A known value is charged in full (shaded by a price step when
 /// buyers reject at indifference). Ties go to the lower-indexed agent and
@@ -33,7 +33,7 @@ pub enum Proposer {
 /// **Buyer proposes.** The active agent holding nothing with the highest
 /// value \\(v\\) for a unit (ties: lowest index) offers one active holder
 /// \\(j\\) a price \\(p \le v\\) for its lowest-valued unit, maximising
-/// \\((v - p) \cdot P[w_j \le p]\\) against its belief about that unit's
+/// \\((v - p) \cdot P\[w_j \le p\]\\) against its belief about that unit's
 /// value \\(w_j\\) to \\(j\\).
 ///
 /// The responder accepts iff its surplus is \\(\ge 0\\) (or \\(> 0\\) with

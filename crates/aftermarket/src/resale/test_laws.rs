@@ -98,7 +98,7 @@ pub(crate) fn complete(vals: &[Valuation]) -> Vec<Vec<Belief>> {
         .collect()
 }
 
-/// Truncated equal-revenue law: \\(F(v) = 1 - 1/v\\) on \\([1, H)\\), atom
+/// Truncated equal-revenue law: \\(F(v) = 1 - 1/v\\) on \\(\[1, H)\\), atom
 /// \\(1/H\\) at \\(H\\) (paper 003, Example 2).
 #[derive(Debug)]
 pub(crate) struct EqualRevenue(pub(crate) f64);

@@ -12,7 +12,7 @@ use super::{Aftermarket, Indifference, ResaleContext, ResaleError, ResaleOutcome
 /// expected payoff against its beliefs about the others, taken as
 /// independent:
 /// \\[ \max_{p \ge w}\ (p - w)\, P\big[\max_j v_j \ge p\big],\qquad
-///     P\big[\max_j v_j \ge p\big] = 1 - \prod_j P[v_j < p]. \\]
+///     P\big\[\max_j v_j \ge p\big\] = 1 - \prod_j P\[v_j < p\]. \\]
 /// For units, each active holder in index order posts one price for its
 /// lowest-valued unit, against holdings as they stand when it posts.
 /// Buyers accept iff their true surplus is \\(\ge 0\\) (\\(> 0\\) with
