@@ -33,12 +33,14 @@
 //! ```
 
 pub mod analysis;
+pub mod coalition;
 pub mod disclosure;
 pub mod error;
 pub mod formula;
 pub mod mechanism;
 pub mod prelude;
 pub mod prior;
+pub mod reallocation;
 pub mod resale;
 pub mod strategy;
 pub mod values;

@@ -1,0 +1,2 @@
+//! Benchmarks of the core analysis of paper 002.
+fn main() {}
