@@ -222,6 +222,10 @@ impl Quadratic {
     pub fn offset(&self) -> f64 {
         self.offset
     }
+    /// \\(u(q)\\) (inherent form of [`ConcaveValuation::value`]).
+    pub fn value_at(&self, q: &DVector<f64>) -> f64 {
+        self.offset + self.theta.dot(q) - 0.5 * q.dot(&(&self.s * q))
+    }
 }
 
 impl ConcaveValuation for Quadratic {
