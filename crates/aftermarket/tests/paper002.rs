@@ -497,3 +497,74 @@ fn bad_input_is_an_error_not_a_panic() {
     let e = llg_payments(f64::NAN, 1.0, 1.0, PaymentRule::Proxy);
     assert!(e.is_err());
 }
+
+/// A general (non-quadratic) concave valuation: the Newton path of the
+/// clearing solve, the KKT conditions, and Proposition 1's identity.
+#[test]
+fn general_valuation_vickrey_matches_residual_supply_integral() {
+    use aftermarket::reallocation::market::Bidder;
+    use aftermarket::reallocation::valuation::FnValuation;
+    use aftermarket::reallocation::vickrey::residual_supply_payment;
+    use std::sync::Arc;
+    // u(q) = theta'q - q'Sq/2 - c sum q_k^4 / 12
+    let make = |theta: DVector<f64>, s: DMatrix<f64>, c: f64| {
+        let (t1, s1, t2, s2, s3) = (theta.clone(), s.clone(), theta, s.clone(), s);
+        Arc::new(
+            FnValuation::new(
+                2,
+                Arc::new(move |q: &DVector<f64>| {
+                    t1.dot(q)
+                        - 0.5 * q.dot(&(&s1 * q))
+                        - c * q.iter().map(|x| x.powi(4)).sum::<f64>() / 12.0
+                }),
+                Arc::new(move |q: &DVector<f64>| &t2 - &s2 * q - q.map(|x| c * x.powi(3) / 3.0)),
+                Arc::new(move |q: &DVector<f64>| {
+                    -&s3 - DMatrix::from_diagonal(&q.map(|x| c * x * x))
+                }),
+            )
+            .expect("valid"),
+        )
+    };
+    let bidders = vec![
+        Bidder {
+            name: "a".into(),
+            valuation: make(dvector![4.0, 2.0], dmatrix![1.0, 0.2; 0.2, 1.5], 0.5),
+        },
+        Bidder {
+            name: "b".into(),
+            valuation: make(dvector![3.0, 3.0], dmatrix![2.0, -0.3; -0.3, 1.0], 1.0),
+        },
+        Bidder {
+            name: "c".into(),
+            valuation: make(dvector![1.0, 4.0], dmatrix![0.7, 0.1; 0.1, 0.9], 0.2),
+        },
+    ];
+    let m = ReallocationMarket::new(dvector![1.0, -0.5], bidders).expect("market");
+    let e = m.efficient(m.all(), m.qbar()).expect("efficient");
+    let p = e.price.clone().expect("price");
+    let total = e.quantities.iter().fold(DVector::zeros(2), |a, q| a + q);
+    assert!((total - m.qbar()).norm() < 1e-10);
+    for (i, q) in e.members.iter().zip(&e.quantities) {
+        assert!((m.bidders()[*i].valuation.gradient(q) - &p).norm() < 1e-9);
+    }
+    // envelope: grad_q v = p
+    let h = 1e-5;
+    let dv = (m
+        .surplus(m.all(), &(m.qbar() + dvector![h, 0.0]))
+        .expect("v")
+        - m.surplus(m.all(), &(m.qbar() - dvector![h, 0.0]))
+            .expect("v"))
+        / (2.0 * h);
+    assert!((dv - p[0]).abs() < 1e-6);
+    let v = vickrey(&m).expect("vickrey");
+    for i in 0..3 {
+        let t = residual_supply_payment(&m, i, 16).expect("integral");
+        assert!(
+            (t - v.payments[i]).abs() < 1e-9,
+            "bidder {i}: {t} vs {}",
+            v.payments[i]
+        );
+    }
+    let (_, a) = analyse_vickrey(&m).expect("core");
+    assert!(a.balance_gap.abs() < 1e-9);
+}

@@ -243,6 +243,55 @@ pub fn line_integral(r: &dyn Fn(&DVector<f64>) -> DVector<f64>, x: &DVector<f64>
         .sum()
 }
 
+/// Bidder `i`'s Vickrey payment as the area under its residual supply
+/// curve, for any (truthful, gradient) bids: \\(r_i(q) = \nabla_q
+/// v(X\setminus\{i\}, \bar q - q)\\), the clearing price of the others facing
+/// \\(\bar q - q\\), integrated along the straight line from 0 to
+/// \\(q_i^e\\) with `panels` composite 8-point Gauss–Legendre panels.
+/// Equals the VCG payment (Proposition 1).
+///
+/// ```
+/// use aftermarket::reallocation::{market::ReallocationMarket, vickrey::{vickrey, residual_supply_payment}};
+/// let m = ReallocationMarket::quadratic_scalar(1.0, &[(4.0, 1.0), (4.0, 1.0), (2.0, 1.0)])?;
+/// assert!((residual_supply_payment(&m, 2, 1)? + 13.0 / 4.0).abs() < 1e-12);
+/// # Ok::<(), aftermarket::reallocation::ReallocationError>(())
+/// ```
+///
+/// # Errors
+/// `i` out of range, `panels == 0`, or a failed clearing-price solve.
+pub fn residual_supply_payment(
+    market: &ReallocationMarket,
+    i: usize,
+    panels: usize,
+) -> Result<f64, ReallocationError> {
+    if i >= market.n_bidders() || panels == 0 {
+        return Err(ReallocationError::InvalidParameter {
+            param: "i/panels".into(),
+            rule: "i must index a bidder and panels must be >= 1",
+            value: i as f64,
+        });
+    }
+    let all = market.all();
+    let e = market.efficient(all, market.qbar())?;
+    let pos = e.members.iter().position(|&j| j == i).unwrap_or(0);
+    let qi = e.quantities[pos].clone();
+    let others = all & !(1 << i);
+    let mut total = 0.0;
+    let h = 1.0 / panels as f64;
+    for p in 0..panels {
+        for &(s, w) in gauss_legendre_unit().iter() {
+            let t = (p as f64 + s) * h;
+            let q = &qi * t;
+            let r = market
+                .efficient(others, &(market.qbar() - &q))?
+                .price
+                .unwrap_or_else(|| DVector::zeros(market.k()));
+            total += w * h * r.dot(&qi);
+        }
+    }
+    Ok(total)
+}
+
 /// The reallocative Vickrey auction run on submitted affine bids: clearing,
 /// allocation, and payments as areas under the residual supply curves.
 /// `values` and `payoffs` are measured with the bids as if they were true
