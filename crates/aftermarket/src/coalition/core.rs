@@ -66,6 +66,9 @@ pub struct CoreAnalysis {
     pub blocking: Vec<BlockingCoalition>,
     /// The classification.
     pub class: CoreClass,
+    /// Revenue is competitive (footnote 21, Corollary 1): no coalition of the
+    /// auctioneer and at least one bidder blocks.
+    pub revenue_competitive: bool,
     /// \\(\sum_{X\cup\{a\}}\pi - v(X,\bar q)\\) (0 for a feasible efficient profile).
     pub balance_gap: f64,
     /// The absolute tolerance used.
@@ -247,9 +250,13 @@ pub fn analyse_with_tables(
         CoreClass::OutsideBidderCore
     };
     let total: f64 = profile.bidders.iter().sum::<f64>() + profile.auctioneer;
+    let revenue_competitive = !blocking
+        .iter()
+        .any(|b| b.with_auctioneer && !b.members.is_empty());
     Ok(CoreAnalysis {
         blocking,
         class,
+        revenue_competitive,
         balance_gap: total - tables.value(tables.all(), true),
         tol,
     })

@@ -11,6 +11,7 @@
 //! | module | economics |
 //! |---|---|
 //! | [`valuation`] | quadratic valuations \\(\theta'q - \tfrac12 q'Sq\\) and general smooth concave ones |
+//! | [`exact`] | exact rational surplus, Vickrey payoffs and blocking, to decide ties |
 //! | [`market`] | the surplus \\(v(Z, q)\\), the efficient allocation and the clearing price (Lemma 3) |
 //! | [`vickrey`] | the reallocative Vickrey auction (Proposition 1) and its bid-schedule form |
 //! | [`uniform_price`] | the uniform-price auction and its ex-post equilibrium (Proposition 6) |
@@ -37,6 +38,7 @@
 //! ## References
 //! - Rostek, M. and Yoder, N. (2025), "Reallocative Auctions and Core Selection".
 
+pub mod exact;
 pub mod market;
 pub mod package_auctions;
 pub mod report;
@@ -95,6 +97,9 @@ pub enum ReallocationError {
         /// Final residual norm.
         residual: f64,
     },
+    /// Exact rational arithmetic overflowed 128-bit integers.
+    #[error("exact arithmetic overflowed i128 in {0}")]
+    Overflow(&'static str),
     /// Too many bidders for exact enumeration.
     #[error("n_bidders must be <= {max} for enumeration, got {got}")]
     TooManyBidders {

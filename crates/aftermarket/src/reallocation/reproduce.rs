@@ -558,6 +558,24 @@ fn ex3(it: &mut Items) -> R {
         d,
         EXACT_TOL,
     );
+    let exact = super::exact::ExactMarket::from_market(&m)?;
+    let blockers: Vec<_> = exact
+        .vickrey_slacks()?
+        .into_iter()
+        .filter(|s| s.slack.signum() < 0)
+        .collect();
+    let exact_ok = blockers.len() == 1
+        && blockers[0].with_auctioneer
+        && blockers[0].members == [0]
+        && blockers[0].slack == super::exact::Rational::new(-8581, 11449400)?;
+    it.add(
+        "002.ex3.exact_margin",
+        "Example 3 in exact rationals: only {a,1} blocks, by exactly 8581/11449400",
+        1.0,
+        false,
+        b(exact_ok),
+        0.0,
+    );
     let sub = example3(dvector![1.0, 0.0])?.restrict(mask_of(&[1, 2]))?;
     let e = sub.efficient(sub.all(), sub.qbar())?;
     it.add(
