@@ -109,6 +109,9 @@ impl CoalitionTables {
         (1u64 << self.n) - 1
     }
     /// \\(V(Z)\\) for bidder set `z`, with or without the auctioneer.
+    ///
+    /// # Panics
+    /// If `z` names a bidder beyond [`CoalitionTables::n_bidders`].
     pub fn value(&self, z: Mask, with_auctioneer: bool) -> f64 {
         if with_auctioneer {
             self.with_supply[z as usize]
@@ -126,6 +129,10 @@ impl CoalitionTables {
         BLOCKING_TOL * (1.0 + m)
     }
     /// \\(\sum_{i\in Z}\pi_i - V(Z)\\) (negative = blocks).
+    ///
+    /// # Panics
+    /// If `z` names a bidder beyond [`CoalitionTables::n_bidders`] or
+    /// `profile` has fewer entries than the bidders in `z`.
     pub fn slack(&self, profile: &PayoffProfile, z: Mask, with_auctioneer: bool) -> f64 {
         let s: f64 = members(z).iter().map(|&i| profile.bidders[i]).sum::<f64>()
             + if with_auctioneer {
@@ -194,6 +201,13 @@ pub fn analyse_with_tables(
     profile: &PayoffProfile,
 ) -> Result<CoreAnalysis, CoalitionError> {
     let n = market.n_bidders();
+    if tables.n_bidders() != n {
+        return Err(CoalitionError::InvalidParameter {
+            param: "tables".into(),
+            rule: "must be built for the same market (bidder count)",
+            value: tables.n_bidders() as f64,
+        });
+    }
     if profile.bidders.len() != n {
         return Err(CoalitionError::ProfileSize {
             expected: n,

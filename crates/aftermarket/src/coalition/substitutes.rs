@@ -986,6 +986,13 @@ pub fn shill_search(
 pub fn brute_force_all_participant_sets(
     market: &ReallocationMarket,
 ) -> Result<Vec<(Vec<usize>, super::core::CoreClass)>, CoalitionError> {
+    if market.n_bidders() > MAX_ALLOCATION_BIDDERS {
+        return Err(ReallocationError::TooManyBidders {
+            max: MAX_ALLOCATION_BIDDERS,
+            got: market.n_bidders(),
+        }
+        .into());
+    }
     let mut out = Vec::new();
     for x in 0..(1u64 << market.n_bidders()) {
         if x.count_ones() >= 2 {

@@ -624,6 +624,13 @@ mod tests {
     }
 
     #[test]
+    fn autotraits() {
+        fn is<T: Send + Sync>() {}
+        is::<ReallocationMarket>();
+        is::<EfficientAllocation>();
+    }
+
+    #[test]
     fn too_few_bidders_is_an_error() {
         let e = ReallocationMarket::quadratic_scalar(1.0, &[(1.0, 1.0)]).expect_err("must fail");
         assert_eq!(e.to_string(), "n_bidders must be between 2 and 64, got 1");

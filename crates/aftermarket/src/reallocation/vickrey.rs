@@ -90,6 +90,10 @@ pub fn vickrey(market: &ReallocationMarket) -> Result<AuctionOutcome, Reallocati
 
 /// Vickrey payoffs \\(\pi_i^V(X)\\) and revenue \\(\pi_a^V(X)\\) for a
 /// participant set `x`, read from a table of \\(v(\cdot, \bar q)\\).
+///
+/// # Panics
+/// If `x` indexes beyond `table` (the table must have \\(2^n\\) entries and
+/// `x` name bidders below \\(n\\)).
 pub fn vickrey_from_table(table: &[f64], x: Mask) -> (Vec<f64>, f64) {
     let vx = table[x as usize];
     let pis: Vec<f64> = members(x)
