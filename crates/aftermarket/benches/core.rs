@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use aftermarket::coalition::core_selecting::core_selecting;
+use aftermarket::coalition::llg::{PaymentRule, llg_payments};
 use aftermarket::coalition::substitutes::check_submodularity;
 use aftermarket::reallocation::market::ReallocationMarket;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -51,5 +52,43 @@ fn core_payments(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, lemmas, core_payments);
+fn llg(c: &mut Criterion) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let bids: Vec<(f64, f64, f64)> = (0..10_000)
+        .map(|_| {
+            (
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                2.0 * rng.random::<f64>(),
+            )
+        })
+        .collect();
+    let mut g = c.benchmark_group("llg_payments_10k_bid_profiles");
+    for rule in [
+        PaymentRule::Vcg,
+        PaymentRule::NearestVcg,
+        PaymentRule::NearestZero,
+        PaymentRule::NearestBid,
+        PaymentRule::Proxy,
+    ] {
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{rule:?}")),
+            &bids,
+            |b, bids| {
+                b.iter(|| {
+                    let mut s = 0.0;
+                    for &(b1, b2, bg) in bids {
+                        let o = llg_payments(black_box(b1), black_box(b2), black_box(bg), rule)
+                            .expect("valid bids");
+                        s += o.local1 + o.local2 + o.global;
+                    }
+                    black_box(s)
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, lemmas, core_payments, llg);
 criterion_main!(benches);

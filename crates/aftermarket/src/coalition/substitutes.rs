@@ -32,7 +32,7 @@ use serde::Serialize;
 use super::CoalitionError;
 use super::core::{CoalitionTables, CoreAnalysis, PayoffProfile, analyse_core};
 use crate::reallocation::ReallocationError;
-use crate::reallocation::market::{Mask, ReallocationMarket, mask_of, members};
+use crate::reallocation::market::{Mask, ReallocationMarket, members};
 use crate::reallocation::valuation::{Quadratic, shift};
 use crate::reallocation::vickrey::{AuctionOutcome, vickrey, vickrey_from_table};
 
@@ -1002,11 +1002,6 @@ pub fn brute_force_all_participant_sets(
         }
     }
     Ok(out)
-}
-
-/// The mask of a list of bidder indices (re-export for convenience).
-pub fn coalition(ids: &[usize]) -> Mask {
-    mask_of(ids)
 }
 
 #[cfg(test)]
