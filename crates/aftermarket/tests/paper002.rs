@@ -568,3 +568,104 @@ fn general_valuation_vickrey_matches_residual_supply_integral() {
     let (_, a) = analyse_vickrey(&m).expect("core");
     assert!(a.balance_gap.abs() < 1e-9);
 }
+
+fn common_s_strategy() -> impl Strategy<Value = ReallocationMarket> {
+    (1usize..=3, 3usize..=6).prop_flat_map(|(k, n)| {
+        (
+            prop::collection::vec(-3.0..3.0f64, k),
+            prop::collection::vec(-1.0..1.0f64, k * k),
+            prop::collection::vec(prop::collection::vec(-4.0..4.0f64, k), n),
+        )
+            .prop_map(move |(q, s, ts)| {
+                let s = spd(k, &s);
+                ReallocationMarket::quadratic(
+                    DVector::from_vec(q),
+                    ts.into_iter()
+                        .map(|t| (DVector::from_vec(t), s.clone()))
+                        .collect(),
+                )
+                .expect("valid common-S market")
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// T8: Proposition 6 — each bidder's best quantity against the others'
+    /// equilibrium bids is its equilibrium quantity; closed forms agree.
+    #[test]
+    fn t8_prop6_best_response_random(m in common_s_strategy()) {
+        let e = uniform_price_equilibrium(&m).expect("equilibrium");
+        let bids = equilibrium_bids(&m).expect("bids");
+        for i in 0..m.n_bidders() {
+            let x = uniform_price_best_response(&m, i, &bids).expect("best response");
+            for (a, b) in x.iter().zip(&e.outcome.allocation[i]) {
+                prop_assert!((a - b).abs() <= 1e-8 * (1.0 + b.abs()));
+            }
+        }
+        prop_assert!((e.outcome.revenue - e.revenue_closed_form).abs() <= 1e-8 * (1.0 + e.revenue_closed_form.abs()));
+        prop_assert!(e.efficiency_loss >= -1e-9);
+        if e.corollary2_precondition {
+            prop_assert!(e.outcome.revenue >= -1e-9);
+        }
+        // Proposition 7, uniform-price part (identical S, n >= 3)
+        let p = independent_uniform_price(&m).expect("packages");
+        prop_assert!(p.max_difference <= 1e-8 * (1.0 + p.joint.surplus.abs()));
+    }
+
+    /// T10: Theorem 3 closed forms equal exact enumeration over random discrete priors.
+    #[test]
+    fn t10_theorem3_random_discrete_priors(
+        k in 1usize..=2,
+        n in 3usize..=4,
+        pts in prop::collection::vec(prop::collection::vec(0.0..6.0f64, 2), 2..=3),
+        w in prop::collection::vec(0.1..1.0f64, 3),
+        s in prop::collection::vec(-1.0..1.0f64, 4),
+        q in prop::collection::vec(-2.0..2.0f64, 2),
+    ) {
+        let m = pts.len();
+        let total: f64 = w[..m].iter().sum();
+        let probs: Vec<f64> = w[..m].iter().map(|x| x / total).collect();
+        let diff = 1.0 - probs.iter().sum::<f64>();
+        let mut probs = probs;
+        probs[0] += diff;
+        let f = DiscreteTypes::new(pts.iter().map(|p| DVector::from_vec(p[..k].to_vec())).collect(), probs).expect("law");
+        let s = spd(k, &s[..k * k]);
+        let q = DVector::from_vec(q[..k].to_vec());
+        let t = aftermarket::reallocation::revenue::theorem3(&s, &q, n, &f.mean(), &f.cov()).expect("thm3");
+        let (ev, eu) = exact_expected_revenue(&f, &s, &q, n).expect("exact");
+        prop_assert!((t.vickrey - ev).abs() <= 1e-9 * (1.0 + ev.abs()));
+        prop_assert!((t.uniform - eu).abs() <= 1e-9 * (1.0 + eu.abs()));
+        prop_assert_eq!(t.vickrey_higher, t.difference > 0.0);
+    }
+}
+
+/// Lemma 7 on many random triples, counting how often Proposition 5's test fires.
+#[test]
+fn t6_lemma7_random_triples_fire_and_imply() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let mut fired = 0;
+    for _ in 0..3000 {
+        let mut u = || rng.random::<f64>() * 2.0 - 1.0;
+        let bidders = (0..3)
+            .map(|_| {
+                let a = DMatrix::from_fn(2, 2, |_, _| u() * 2.0);
+                (
+                    dvector![10.0, 10.0],
+                    &a * a.transpose() + DMatrix::identity(2, 2) * 0.01,
+                )
+            })
+            .collect();
+        let m = ReallocationMarket::quadratic(dvector![1.0, 0.0], bidders).expect("ok");
+        let f = prop5_at(&m, 0b111, 0, 1).expect("prop 5");
+        if f.p_fires {
+            fired += 1;
+            assert!(f.d_eigenvalues[0] < 0.0, "lemma 7 violated");
+            // Proposition 5: the constructed qbar makes {a} ∪ Z \ {l, j} block
+            assert!(f.blocking_deficit.expect("qbar") > 0.0);
+        }
+    }
+    assert!(fired > 20, "only {fired} triples fired");
+}
