@@ -12,6 +12,7 @@
 //! |---|---|
 //! | [`valuation`] | quadratic valuations \\(\theta'q - \tfrac12 q'Sq\\) and general smooth concave ones |
 //! | [`exact`] | exact rational surplus, Vickrey payoffs and blocking, to decide ties |
+//! | [`quadratic`] | Lemma 3's closed forms: harmonic mean \\(H(Z)\\), surplus, common-\\(S\\) allocation |
 //! | [`market`] | the surplus \\(v(Z, q)\\), the efficient allocation and the clearing price (Lemma 3) |
 //! | [`vickrey`] | the reallocative Vickrey auction (Proposition 1) and its bid-schedule form |
 //! | [`uniform_price`] | the uniform-price auction and its ex-post equilibrium (Proposition 6) |
@@ -41,6 +42,7 @@
 pub mod exact;
 pub mod market;
 pub mod package_auctions;
+pub mod quadratic;
 pub mod report;
 pub mod reproduce;
 pub mod revenue;
