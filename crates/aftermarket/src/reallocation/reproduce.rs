@@ -97,11 +97,17 @@ fn b(x: bool) -> f64 {
 }
 
 /// Example 1's market.
+///
+/// # Errors
+/// None for the fixed data; the signature follows the market constructor.
 pub fn example1() -> Result<ReallocationMarket, super::ReallocationError> {
     ReallocationMarket::quadratic_scalar(1.0, &[(4.0, 1.0), (4.0, 1.0), (2.0, 1.0)])
 }
 
 /// Example 2's market.
+///
+/// # Errors
+/// None for the fixed data; the signature follows the market constructor.
 pub fn example2() -> Result<ReallocationMarket, super::ReallocationError> {
     let t = dvector![1.0, 1.0];
     ReallocationMarket::quadratic(
@@ -115,6 +121,9 @@ pub fn example2() -> Result<ReallocationMarket, super::ReallocationError> {
 }
 
 /// Example 3's market (with supply `qbar`; the paper's is \\([1, 0]\\)).
+///
+/// # Errors
+/// None for the fixed data; the signature follows the market constructor.
 pub fn example3(qbar: DVector<f64>) -> Result<ReallocationMarket, super::ReallocationError> {
     let t = dvector![10.0, 10.0];
     ReallocationMarket::quadratic(
@@ -128,6 +137,9 @@ pub fn example3(qbar: DVector<f64>) -> Result<ReallocationMarket, super::Realloc
 }
 
 /// The Proposition 5 instance of the digest.
+///
+/// # Errors
+/// None for the fixed data; the signature follows the market constructor.
 pub fn prop5_instance() -> Result<ReallocationMarket, super::ReallocationError> {
     let t = dvector![10.0, 10.0];
     ReallocationMarket::quadratic(
