@@ -31,6 +31,16 @@ pub enum Command {
         /// The scenario file.
         scenario: PathBuf,
     },
+    /// Core analysis of a reallocation market (divisible goods, bidders who
+    /// buy and sell): Vickrey, uniform price, blocking coalitions,
+    /// core-selecting payments.
+    Core {
+        /// The reallocation market file.
+        scenario: PathBuf,
+        /// Print a versioned JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Evaluate the strategies a scenario gives.
     Run {
         /// The scenario file.

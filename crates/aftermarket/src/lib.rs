@@ -21,6 +21,8 @@
 //! | primary mechanisms (M1) | [`mechanism`] |
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
+//! | divisible goods, buyers who also sell (paper 002) | [`reallocation`] |
+//! | coalitions, the core, core-selecting payments | [`coalition`] |
 //! | strategies | [`strategy`] |
 //! | the combined market and its runners | [`market`] |
 //! | measures, welfare, numerics | [`analysis`] |
@@ -69,6 +71,7 @@
 //! ```
 
 pub mod analysis;
+pub mod coalition;
 pub mod disclosure;
 pub mod error;
 pub mod formula;
@@ -76,6 +79,7 @@ pub mod market;
 pub mod mechanism;
 pub mod prelude;
 pub mod prior;
+pub mod reallocation;
 pub mod reproduce;
 pub mod resale;
 pub mod scenario;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod core;
 mod reproduce;
 mod run;
 
@@ -12,6 +13,7 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
     match args.command {
         Command::Reproduce { paper, json } => reproduce::run(paper.as_deref(), json),
         Command::Check { scenario } => check::run(&scenario),
+        Command::Core { scenario, json } => core::run(&scenario, json),
         Command::Run {
             scenario,
             json,

@@ -6,6 +6,7 @@
 //! matches the correction.
 
 mod paper001;
+mod paper002;
 mod paper004;
 
 use serde::Serialize;
@@ -138,8 +139,11 @@ pub enum ReproduceError {
 type Reproducer = fn() -> Result<PaperReport, ReproduceError>;
 
 /// Every registered reproduction, by paper number.
-pub const REGISTRY: &[(&str, Reproducer)] =
-    &[("001", paper001::reproduce), ("004", paper004::reproduce)];
+pub const REGISTRY: &[(&str, Reproducer)] = &[
+    ("001", paper001::reproduce),
+    ("002", paper002::reproduce),
+    ("004", paper004::reproduce),
+];
 
 /// Runs the reproduction of `paper` (`"001"`, or `"1"`).
 ///
