@@ -18,4 +18,7 @@ pub enum Error {
     /// Aftermarkets.
     #[error(transparent)]
     Resale(#[from] crate::resale::ResaleError),
+    /// Equilibria.
+    #[error(transparent)]
+    Equilibrium(#[from] crate::equilibrium::EquilibriumError),
 }

@@ -22,6 +22,7 @@
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
 //! | strategies | [`strategy`] |
+//! | equilibria: named closed forms and the complete-information verifier | [`equilibrium`] |
 //! | the combined market and its runners | [`market`] |
 //! | measures, welfare, numerics | [`analysis`] |
 //! | scenario files | [`scenario`] |
@@ -70,6 +71,7 @@
 
 pub mod analysis;
 pub mod disclosure;
+pub mod equilibrium;
 pub mod error;
 pub mod formula;
 pub mod market;

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
 mod check;
+mod regimes;
 mod reproduce;
 mod run;
+mod verify;
 
 use crate::Verdict;
 use crate::args::{Args, Command};
@@ -20,5 +22,17 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             method,
             threads,
         } => run::run(&scenario, json, seed, episodes, method.as_deref(), threads),
+        Command::Verify {
+            scenario,
+            json,
+            eps,
+            tol,
+            levels,
+        } => verify::run(&scenario, json, eps, tol, &levels),
+        Command::Regimes {
+            scenario,
+            json,
+            no_verify,
+        } => regimes::run(&scenario, json, !no_verify),
     }
 }
