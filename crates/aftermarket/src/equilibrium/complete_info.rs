@@ -391,7 +391,9 @@ pub fn verify_complete_information(
             (TieSide::Favoured, Priority::from_order(&first)),
             (TieSide::Disfavoured, Priority::from_order(&last)),
         ];
-        let mut best: Option<(f64, Bid, TieSide)> = None;
+        // Start from the profile's own bid: a deviation must do strictly better.
+        let mut best: Option<(f64, Bid, TieSide)> =
+            Some((eq[i], bids[i].clone(), TieSide::Favoured));
         let mut trial = bids.clone();
         for d in &candidates {
             trial[i] = d.clone();

@@ -393,6 +393,12 @@ fn bad(param: &'static str, rule: &'static str, value: f64) -> EquilibriumError 
     }
 }
 
+/// A number to 6 decimals, trailing zeros trimmed.
+fn short(x: f64) -> String {
+    let s = format!("{x:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Bids as marginal unit bids.
 fn marg(a: f64, b: f64) -> Bid {
     Bid::Marginal(vec![a, b])
@@ -799,9 +805,11 @@ impl PagnozziInstance {
                         families.push(EquilibriumFamily {
                             name: "Pareto-dominant joint demand reduction (Lemma 2)".into(),
                             description: format!(
-                                "S (bS1; 0), W (bW1; 0), bS1 in (x/2, x] = ({}, {x}], bW1 in (y/2, y] = ({}, {y}]: one unit each at 0",
-                                x / 2.0,
-                                y / 2.0
+                                "S (bS1; 0), W (bW1; 0), bS1 in (x/2, x] = ({}, {}], bW1 in (y/2, y] = ({}, {}]: one unit each at 0",
+                                short(x / 2.0),
+                                short(x),
+                                short(y / 2.0),
+                                short(y)
                             ),
                             samples,
                         });
