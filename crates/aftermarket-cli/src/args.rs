@@ -61,4 +61,35 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Check that a complete-information scenario's bids are a Nash
+    /// equilibrium (critical bids, both tie directions, resale re-solved).
+    Verify {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Print a versioned JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Shift of the critical bid levels.
+        #[arg(long, default_value_t = 1e-6)]
+        eps: f64,
+        /// Largest gain still counted as no gain.
+        #[arg(long, default_value_t = 1e-5)]
+        tol: f64,
+        /// Extra critical levels (e.g. willingness to pay), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        levels: Vec<f64>,
+    },
+    /// The four regimes of Pagnozzi (2009) for a two-bidder, two-unit
+    /// scenario with a nash-bargaining aftermarket: equilibria, revenues,
+    /// ranking and Proposition 2.
+    Regimes {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Print a versioned JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Skip running the verifier on each selected profile.
+        #[arg(long)]
+        no_verify: bool,
+    },
 }

@@ -42,4 +42,7 @@ pub enum Error {
     /// Reproductions.
     #[error(transparent)]
     Reproduce(#[from] crate::reproduce::ReproduceError),
+    /// Equilibria.
+    #[error(transparent)]
+    Equilibrium(#[from] crate::equilibrium::EquilibriumError),
 }

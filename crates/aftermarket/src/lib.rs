@@ -24,6 +24,7 @@
 //! | divisible goods, buyers who also sell (paper 002) | [`reallocation`] |
 //! | coalitions, the core, core-selecting payments | [`coalition`] |
 //! | strategies | [`strategy`] |
+//! | equilibria: named closed forms and the complete-information verifier | [`equilibrium`] |
 //! | the combined market and its runners | [`market`] |
 //! | measures, welfare, numerics | [`analysis`] |
 //! | scenario files | [`scenario`] |
@@ -73,6 +74,7 @@
 pub mod analysis;
 pub mod coalition;
 pub mod disclosure;
+pub mod equilibrium;
 pub mod error;
 pub mod formula;
 pub mod market;

@@ -2,8 +2,10 @@
 
 mod check;
 mod core;
+mod regimes;
 mod reproduce;
 mod run;
+mod verify;
 
 use crate::Verdict;
 use crate::args::{Args, Command};
@@ -22,5 +24,17 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             method,
             threads,
         } => run::run(&scenario, json, seed, episodes, method.as_deref(), threads),
+        Command::Verify {
+            scenario,
+            json,
+            eps,
+            tol,
+            levels,
+        } => verify::run(&scenario, json, eps, tol, &levels),
+        Command::Regimes {
+            scenario,
+            json,
+            no_verify,
+        } => regimes::run(&scenario, json, !no_verify),
     }
 }

@@ -134,6 +134,9 @@ pub enum ReproduceError {
     /// Running a market failed.
     #[error(transparent)]
     Market(#[from] crate::market::MarketError),
+    /// Solving or verifying an equilibrium failed.
+    #[error(transparent)]
+    Equilibrium(#[from] crate::equilibrium::EquilibriumError),
 }
 
 type Reproducer = fn() -> Result<PaperReport, ReproduceError>;

@@ -3,7 +3,14 @@
 //! Examples 1 and 2, run end to end from the built-in scenario files with
 //! the paper's equilibrium bids given as strategies: allocation, price,
 //! resale trade and price, payoffs, revenue and welfare, for resale allowed
-//! and forbidden, separate and bundled sale.
+//! and forbidden, separate and bundled sale; then the solver
+//! ([`crate::equilibrium::named::pagnozzi`]) and the verifier
+//! ([`crate::equilibrium::verify_complete_information`]) on the digest's
+//! test vectors T1–T16, every lemma and proposition, the errata (printed
+//! versus corrected, the printed version refuted by the verifier) and the
+//! region maps' boundaries.
+
+mod solver;
 
 use super::{Item, PaperReport, ReproduceError, Source};
 use crate::market::ExactReport;
@@ -293,6 +300,8 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
         Paper,
         "trade_costs",
     ));
+
+    solver::items(&mut items)?;
 
     Ok(PaperReport {
         paper: "001".into(),

@@ -1,0 +1,78 @@
+//! Equilibria of the combined market.
+//!
+//! Three sources, each checkable against the others (see the design
+//! notes): named closed forms from the papers ([`named`]), numerical
+//! solution, and verification. This module holds the verifier for
+//! complete-information games ([`verify_complete_information`]) and the
+//! named equilibria of paper 001 ([`named::pagnozzi`]).
+//!
+//! A pure-strategy profile of a complete-information game is a Nash
+//! equilibrium when no bidder gains by deviating unilaterally. In auctions
+//! with a uniform or second price, payoffs are piecewise linear in the
+//! bids and change only where a bid crosses another bid, a value or a
+//! willingness to pay, so checking every *critical* bid (those levels,
+//! their halves and the levels ±ε), with ties broken both for and against
+//! the deviator, checks every deviation that matters.
+
+mod complete_info;
+pub mod named;
+
+pub use complete_info::{
+    BidderCheck, DEFAULT_EPS, NashReport, TieSide, VerifyOptions, critical_levels,
+    expected_payoffs, verify_complete_information,
+};
+
+use thiserror::Error;
+
+/// Errors raised while finding or checking equilibria.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum EquilibriumError {
+    /// A parameter broke a rule.
+    #[error("{param} {rule}, got {value}")]
+    InvalidParameter {
+        /// Which parameter.
+        param: &'static str,
+        /// The rule.
+        rule: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// The market is not a complete-information game with one profile.
+    #[error("not a complete-information game: {0}")]
+    NotComplete(String),
+    /// A scenario does not describe the model asked for.
+    #[error("{field}: {message}")]
+    Scenario {
+        /// The field, as a path such as `aftermarket.alpha`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The bid format cannot be enumerated.
+    #[error("cannot enumerate deviations: {0}")]
+    Unsupported(String),
+    /// Too many deviations to enumerate.
+    #[error("{count} deviations per bidder exceed the limit of {limit} (max_deviations)")]
+    TooMany {
+        /// Deviations needed.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Running the market failed.
+    #[error(transparent)]
+    Market(#[from] crate::market::MarketError),
+    /// The mechanism failed.
+    #[error(transparent)]
+    Mechanism(#[from] crate::mechanism::MechanismError),
+    /// The aftermarket failed.
+    #[error(transparent)]
+    Resale(#[from] crate::resale::ResaleError),
+    /// A valuation failed.
+    #[error(transparent)]
+    Values(#[from] crate::values::ValuesError),
+    /// A prior failed.
+    #[error(transparent)]
+    Prior(#[from] crate::prior::PriorError),
+}
