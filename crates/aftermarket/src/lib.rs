@@ -19,6 +19,7 @@
 //! | goods and values | [`values`] |
 //! | priors | [`prior`] |
 //! | primary mechanisms (M1) | [`mechanism`] |
+//! | a global bidder against local bidders (paper 000) | [`global_local`] |
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
 //! | strategies | [`strategy`] |
@@ -72,6 +73,7 @@ pub mod analysis;
 pub mod disclosure;
 pub mod error;
 pub mod formula;
+pub mod global_local;
 pub mod market;
 pub mod mechanism;
 pub mod prelude;

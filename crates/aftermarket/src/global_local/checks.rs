@@ -1,0 +1,1 @@
+//! Checks of the paper's lemmas and conditions, and deviation searches.
