@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod global_local;
 mod reproduce;
 mod run;
 
@@ -20,5 +21,6 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             method,
             threads,
         } => run::run(&scenario, json, seed, episodes, method.as_deref(), threads),
+        Command::GlobalLocal { file, json } => global_local::run(&file, json),
     }
 }

@@ -58,6 +58,7 @@
 mod auction;
 pub mod checks;
 pub mod equilibria;
+pub mod file;
 pub mod resale;
 pub mod revenue;
 

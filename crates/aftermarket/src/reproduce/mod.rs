@@ -5,6 +5,7 @@
 //! printed value and the reason, and the verdict says the computed value
 //! matches the correction.
 
+mod paper000;
 mod paper001;
 mod paper004;
 
@@ -138,8 +139,11 @@ pub enum ReproduceError {
 type Reproducer = fn() -> Result<PaperReport, ReproduceError>;
 
 /// Every registered reproduction, by paper number.
-pub const REGISTRY: &[(&str, Reproducer)] =
-    &[("001", paper001::reproduce), ("004", paper004::reproduce)];
+pub const REGISTRY: &[(&str, Reproducer)] = &[
+    ("000", paper000::reproduce),
+    ("001", paper001::reproduce),
+    ("004", paper004::reproduce),
+];
 
 /// Runs the reproduction of `paper` (`"001"`, or `"1"`).
 ///
