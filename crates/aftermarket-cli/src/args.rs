@@ -92,4 +92,13 @@ pub enum Command {
         #[arg(long)]
         no_verify: bool,
     },
+    /// Compare separate and package bidding, with and without resale, for
+    /// a global bidder against local bidders (paper 000's model).
+    GlobalLocal {
+        /// The global-local file (see docs/global-local.md).
+        file: PathBuf,
+        /// Print a versioned JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }

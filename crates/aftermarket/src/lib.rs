@@ -19,6 +19,7 @@
 //! | goods and values | [`values`] |
 //! | priors | [`prior`] |
 //! | primary mechanisms (M1) | [`mechanism`] |
+//! | a global bidder against local bidders (paper 000) | [`global_local`] |
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
 //! | divisible goods, buyers who also sell (paper 002) | [`reallocation`] |
@@ -77,6 +78,7 @@ pub mod disclosure;
 pub mod equilibrium;
 pub mod error;
 pub mod formula;
+pub mod global_local;
 pub mod market;
 pub mod mechanism;
 pub mod prelude;

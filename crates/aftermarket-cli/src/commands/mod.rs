@@ -2,6 +2,7 @@
 
 mod check;
 mod core;
+mod global_local;
 mod regimes;
 mod reproduce;
 mod run;
@@ -36,5 +37,6 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             json,
             no_verify,
         } => regimes::run(&scenario, json, !no_verify),
+        Command::GlobalLocal { file, json } => global_local::run(&file, json),
     }
 }

@@ -5,6 +5,7 @@
 //! printed value and the reason, and the verdict says the computed value
 //! matches the correction.
 
+mod paper000;
 mod paper001;
 mod paper002;
 mod paper004;
@@ -143,6 +144,7 @@ type Reproducer = fn() -> Result<PaperReport, ReproduceError>;
 
 /// Every registered reproduction, by paper number.
 pub const REGISTRY: &[(&str, Reproducer)] = &[
+    ("000", paper000::reproduce),
     ("001", paper001::reproduce),
     ("002", paper002::reproduce),
     ("004", paper004::reproduce),

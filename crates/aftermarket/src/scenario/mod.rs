@@ -97,7 +97,30 @@ impl Scenario {
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// Builds a scalar law written as `raw` (the `kind = "uniform"`, … tables
+/// of scenario files), naming `origin` and `field` in errors; relative
+/// paths resolve against `dir`.
+///
+/// # Errors
+/// A law that breaks a rule of its constructor.
+pub fn scalar_law(
+    raw: &raw::RawPrior,
+    origin: &str,
+    field: &str,
+    dir: Option<PathBuf>,
+) -> Result<std::sync::Arc<dyn crate::prior::Prior>, ScenarioError> {
+    let ctx = build::Ctx {
+        origin: origin.to_string(),
+        dir,
+        names: Vec::new(),
+        supply: crate::values::Supply::Units { m: 1 },
+        item_names: Vec::new(),
+    };
+    build::scalar_prior(&ctx, field, raw)
+}
+
+/// The line of a byte offset, for parse errors.
+pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
