@@ -3,6 +3,7 @@
 mod check;
 mod reproduce;
 mod run;
+mod sweep;
 
 use crate::Verdict;
 use crate::args::{Args, Command};
@@ -20,5 +21,6 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             method,
             threads,
         } => run::run(&scenario, json, seed, episodes, method.as_deref(), threads),
+        Command::Sweep(a) => sweep::run(&a),
     }
 }
