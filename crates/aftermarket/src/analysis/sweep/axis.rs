@@ -41,7 +41,9 @@ impl Axis {
         })
     }
 
-    /// `n` evenly spaced values from `lo` to `hi`, both included.
+    /// `n` evenly spaced values from `lo` to `hi`, both included, rounded
+    /// to 12 significant digits so that `0:0.6:13` gives 0.05, not
+    /// 0.049999999999999996.
     ///
     /// # Errors
     /// `n < 2`, or an end that is not finite.
@@ -60,7 +62,7 @@ impl Axis {
                 if k == n - 1 {
                     hi
                 } else {
-                    (lo * (last - k as f64) + hi * k as f64) / last
+                    tidy(lo + (hi - lo) * k as f64 / last)
                 }
             })
             .collect();
@@ -110,6 +112,11 @@ impl Axis {
             other => other,
         })
     }
+}
+
+/// `x` rounded to 12 significant digits.
+fn tidy(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 /// The cartesian product of axes. Points are numbered `0..len()`, the
@@ -205,6 +212,9 @@ mod tests {
         assert_eq!(a.values[0].to_string(), "0");
         assert_eq!(a.values[3].to_string(), "0.3");
         assert_eq!(a.values[10].to_string(), "1");
+        let b = Axis::parse("r=0:0.6:13").expect("parses");
+        assert_eq!(b.values[1].to_string(), "0.05");
+        assert_eq!(b.values[7].to_string(), "0.35");
     }
 
     #[test]

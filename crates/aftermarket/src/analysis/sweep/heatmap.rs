@@ -329,6 +329,7 @@ pub fn heatmap_svg(h: &Heatmap) -> Result<String, SweepError> {
                 let mut cb = ChartBuilder::on(&bar)
                     .margin_top(44)
                     .margin_bottom(60)
+                    .margin_left(24)
                     .margin_right(12)
                     .y_label_area_size(0)
                     .right_y_label_area_size(64)
