@@ -6,6 +6,7 @@ mod global_local;
 mod regimes;
 mod reproduce;
 mod run;
+mod sweep;
 mod verify;
 
 use crate::Verdict;
@@ -38,5 +39,6 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             no_verify,
         } => regimes::run(&scenario, json, !no_verify),
         Command::GlobalLocal { file, json } => global_local::run(&file, json),
+        Command::Sweep(a) => sweep::run(&a),
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod measures;
 pub mod quadrature;
+pub mod sweep;
 pub mod welfare;

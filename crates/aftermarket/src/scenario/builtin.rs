@@ -21,6 +21,7 @@ builtin!(
     "pagnozzi-ex2-resale-full.toml",
     "pagnozzi-ex2-resale-reduce.toml",
     "first-price-uniform-resale.toml",
+    "first-price-asymmetric-resale.toml",
     "speculator-uniform-price.toml",
 );
 
