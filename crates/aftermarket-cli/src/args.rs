@@ -103,7 +103,7 @@ pub enum Command {
     },
     /// Evaluate a scenario over a grid of parameter values, in parallel,
     /// writing each point to a CSV file as it finishes.
-    Sweep(SweepArgs),
+    Sweep(Box<SweepArgs>),
 }
 
 /// Arguments of `aftermarket sweep`.
@@ -120,6 +120,15 @@ pub struct SweepArgs {
     /// repeat for several; every measure when omitted.
     #[arg(long = "measure", value_name = "NAME")]
     pub measures: Vec<String>,
+    /// What to evaluate at each point: `scenario` runs the scenario's
+    /// strategies (measures of `run`); `regimes` runs paper 001's analysis
+    /// of a two-bidder, two-unit scenario with Nash-bargaining resale
+    /// (measures: revenue_nb_nr, revenue_nb_r, revenue_b_nr, revenue_b_r,
+    /// bundling_resale_best, joint_dr_no_resale, joint_dr_resale, p_star,
+    /// welfare_loss_from_resale, unilateral_dr_no_resale,
+    /// unilateral_dr_resale).
+    #[arg(long, value_parser = ["scenario", "regimes"], default_value = "scenario")]
+    pub model: String,
     /// The CSV file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

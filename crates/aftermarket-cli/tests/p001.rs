@@ -124,3 +124,60 @@ fn reproduce_001_covers_the_test_vectors_and_errata() {
     assert!(out.contains("corrected erratum"), "{out}");
     assert!(out.contains("0 mismatch(es)"), "{out}");
 }
+
+#[test]
+fn regimes_sweep_draws_figure1_with_the_boundary_within_one_cell() {
+    let dir =
+        std::env::temp_dir().join(format!("aftermarket-regimes-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let csv = dir.join("fig1.csv");
+    let svg = dir.join("fig1.svg");
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_aftermarket"))
+        .current_dir(&root)
+        .args([
+            "sweep",
+            "scenarios/pagnozzi-sweep-base.toml",
+            "--model",
+            "regimes",
+            "--axis",
+            "bidders.1.values.0=0:1:21",
+            "--axis",
+            "bidders.0.values.1=0:1:21",
+            "--measure",
+            "joint_dr_no_resale",
+            "--out",
+            csv.to_str().expect("utf-8"),
+            "--svg",
+            svg.to_str().expect("utf-8"),
+            "--threshold",
+            "0.5",
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let mut checked = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (w1, s2, v): (f64, f64, f64) = (
+            f[2].parse().expect("w1"),
+            f[3].parse().expect("s2"),
+            f[4].parse().expect("value"),
+        );
+        // Away from the boundary (more than one cell of 0.05), the map
+        // agrees with 2 vW1 > vS2.
+        if (2.0 * w1 - s2).abs() > 0.11 {
+            let want = if 2.0 * w1 > s2 { 1.0 } else { 0.0 };
+            assert!((v - want).abs() < 1e-12, "vW1 = {w1}, vS2 = {s2}: {v}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked}");
+    assert!(
+        std::fs::read_to_string(&svg)
+            .expect("svg")
+            .contains("joint_dr_no_resale")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,6 +7,7 @@ use aftermarket::analysis::sweep::{
     Axis, CsvSink, EvalOptions, Grid, Overlay, Scale, ScenarioTarget, SweepRow, SweepTable,
     SweepTarget, plot_sweep, run_sweep,
 };
+use aftermarket::equilibrium::named::regimes_target::RegimesTarget;
 use aftermarket::scenario::Method;
 use anyhow::{Context, bail};
 
@@ -33,17 +34,43 @@ pub fn run(a: &SweepArgs) -> anyhow::Result<Verdict> {
     if a.episodes == Some(0) {
         bail!("--episodes must be at least 1");
     }
-    let target = ScenarioTarget::new(
-        &text,
-        &origin,
-        path.parent().map(Path::to_path_buf),
-        grid.axes(),
-        &a.measures,
-        EvalOptions {
-            method,
-            episodes: a.episodes,
-        },
-    )?;
+    let scenario_target;
+    let regimes_target;
+    // (target, measures, how it evaluates, default seed)
+    let (target, measures, how, default_seed): (&dyn SweepTarget, Vec<String>, String, u64) =
+        if a.model == "regimes" {
+            regimes_target = RegimesTarget::new(&text, &origin, grid.axes(), &a.measures)?;
+            let m = regimes_target.measures().to_vec();
+            (
+                &regimes_target,
+                m,
+                "paper 001 regimes, exact".to_string(),
+                1,
+            )
+        } else {
+            scenario_target = ScenarioTarget::new(
+                &text,
+                &origin,
+                path.parent().map(Path::to_path_buf),
+                grid.axes(),
+                &a.measures,
+                EvalOptions {
+                    method,
+                    episodes: a.episodes,
+                },
+            )?;
+            let how = if scenario_target.is_exact() {
+                "exact".to_string()
+            } else {
+                format!(
+                    "monte carlo, {} episodes per point",
+                    scenario_target.mc().episodes
+                )
+            };
+            let m = scenario_target.measures().to_vec();
+            let seed = scenario_target.mc().seed;
+            (&scenario_target, m, how, seed)
+        };
     let columns = target.columns();
 
     // Check the picture's options before spending time on the sweep.
@@ -55,7 +82,7 @@ pub fn run(a: &SweepArgs) -> anyhow::Result<Verdict> {
     let plot_measure = a
         .plot_measure
         .clone()
-        .or_else(|| target.measures().first().cloned())
+        .or_else(|| measures.first().cloned())
         .unwrap_or_default();
     if a.svg.is_some() {
         if !columns.contains(&plot_measure) {
@@ -80,7 +107,7 @@ pub fn run(a: &SweepArgs) -> anyhow::Result<Verdict> {
             .build_global()
             .context("setting the thread count")?;
     }
-    let seed = a.seed.unwrap_or(target.mc().seed);
+    let seed = a.seed.unwrap_or(default_seed);
     let out = &a.out;
     let mut sink = if a.resume {
         CsvSink::resume(out, &grid.fields(), &columns)?
@@ -92,11 +119,6 @@ pub fn run(a: &SweepArgs) -> anyhow::Result<Verdict> {
             );
         }
         CsvSink::create(out, &grid.fields(), &columns)?
-    };
-    let how = if target.is_exact() {
-        "exact".to_string()
-    } else {
-        format!("monte carlo, {} episodes per point", target.mc().episodes)
     };
     eprintln!(
         "sweep: {} point(s); {how}; seed {seed}; writing {}",
@@ -115,7 +137,7 @@ pub fn run(a: &SweepArgs) -> anyhow::Result<Verdict> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let summary = run_sweep(&target, &grid, seed, &mut sink, Some(&progress));
+    let summary = run_sweep(target, &grid, seed, &mut sink, Some(&progress));
     bar.finish_and_clear();
     let summary = summary?;
     let table = SweepTable::read_csv(out, grid.axes().len())?;

@@ -367,11 +367,20 @@ pub fn heatmap_svg(h: &Heatmap) -> Result<String, SweepError> {
                 }
             }
         }
-        if h.z.iter().any(|z| z.is_none_or(|z| !z.is_finite())) {
-            let y = HEIGHT as i32 - 90;
+        // A failed point and a point where the measure is not defined (NaN)
+        // are both grey, and the legend says which occur.
+        let failed = h.z.iter().any(Option::is_none);
+        let undefined = h.z.iter().any(|z| z.is_some_and(|z| !z.is_finite()));
+        if failed || undefined {
+            let label = match (failed, undefined) {
+                (true, true) => "failed / not defined",
+                (true, false) => "failed",
+                _ => "not defined",
+            };
+            let y = HEIGHT as i32 - 30;
             bar.draw(&Rectangle::new([(8, y), (28, y + 18)], MISSING.filled()))
                 .map_err(plot_err)?;
-            bar.draw(&Text::new("failed", (34, y + 3), (FONT, 15)))
+            bar.draw(&Text::new(label, (34, y + 3), (FONT, 15)))
                 .map_err(plot_err)?;
         }
         root.present().map_err(plot_err)?;
@@ -501,7 +510,9 @@ pub fn plot_sweep(
     let mut e = vec![None; grid.len()];
     for r in &table.rows {
         if let (Some(slot), Ok(v)) = (z.get_mut(r.point), &r.values) {
-            *slot = v.get(col).copied().filter(|x| x.is_finite());
+            // NaN (a measure not defined at the point) is kept as such, so
+            // the legend can tell it from a failed point.
+            *slot = v.get(col).copied();
             if let Some(s) = se {
                 e[r.point] = v.get(s).map(|s| s * crate::analysis::measures::Z95);
             }

@@ -4,3 +4,4 @@
 //! scenario, and each selected profile can be checked by the verifier.
 
 pub mod pagnozzi;
+pub mod regimes_target;
