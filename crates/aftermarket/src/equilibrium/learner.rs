@@ -21,6 +21,8 @@
 //!   averaging*, Operations Research (2024).
 //! - G. W. Brown, *Iterative solution of games by fictitious play* (1951).
 
+use rayon::prelude::*;
+
 use crate::equilibrium::discrete_game::{
     BidValues, DiscreteGame, Metrics, MixedStrategy, SolveError, State, invalid, push_metrics,
 };
@@ -169,20 +171,25 @@ impl Learner for DualAveraging {
         let t = (state.iter + 1) as f64;
         let eta = self.eta * t.powf(-self.beta);
         let mut next = state.strategies;
-        let mut scratch = vec![0.0; m];
+        let regulariser = self.regulariser;
         for (i, (s, bv)) in next.iter_mut().zip(&bvs).enumerate() {
-            let dual = &mut self.dual[i];
-            for (t_idx, &v) in game.types(i).points.iter().enumerate() {
-                let y = &mut dual[t_idx * m..(t_idx + 1) * m];
-                for ((yj, &wj), &pj) in y.iter_mut().zip(&bv.win).zip(&bv.pay) {
-                    *yj += eta * (v * wj - pj);
-                }
-                let row = &mut s.probs[t_idx * m..(t_idx + 1) * m];
-                match self.regulariser {
-                    Regulariser::Entropic => softmax(y, row),
-                    Regulariser::Euclidean => project_simplex(y, row, &mut scratch),
-                }
-            }
+            let points = &game.types(i).points;
+            self.dual[i]
+                .par_chunks_mut(m)
+                .zip(s.probs.par_chunks_mut(m))
+                .zip(points.par_iter())
+                .for_each_init(
+                    || vec![0.0; m],
+                    |scratch, ((y, row), &v)| {
+                        for ((yj, &wj), &pj) in y.iter_mut().zip(&bv.win).zip(&bv.pay) {
+                            *yj += eta * (v * wj - pj);
+                        }
+                        match regulariser {
+                            Regulariser::Entropic => softmax(y, row),
+                            Regulariser::Euclidean => project_simplex(y, row, scratch),
+                        }
+                    },
+                );
         }
         Ok((
             State {
@@ -198,7 +205,9 @@ fn softmax(y: &[f64], out: &mut [f64]) {
     let mx = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut z = 0.0;
     for (o, &x) in out.iter_mut().zip(y) {
-        let e = (x - mx).exp();
+        // Below e^-50 relative to the largest weight a bid is never played.
+        let d = x - mx;
+        let e = if d < -50.0 { 0.0 } else { d.exp() };
         *o = e;
         z += e;
     }

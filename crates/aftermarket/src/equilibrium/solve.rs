@@ -167,7 +167,6 @@ impl<'g, 'o, L: Learner> Solve<'g, 'o, L> {
                 };
                 return Ok(self.finish(state, stop, done, start, metrics, history));
             }
-            let before = state.clone();
             let (next, metrics) = self.learner.step(self.game, state)?;
             if let Some((f, every)) = self.observer.as_mut()
                 && done % *every == 0
@@ -180,7 +179,12 @@ impl<'g, 'o, L: Learner> Solve<'g, 'o, L> {
                 });
             }
             if metrics.max_relative() <= self.tol {
-                return Ok(self.finish(before, Stop::Converged, done, start, metrics, history));
+                // The profile measured was the one before the step; the
+                // step's result is returned only if it is as good.
+                let after = self.game.utility_loss(&next.strategies)?;
+                if after.max_relative() <= self.tol {
+                    return Ok(self.finish(next, Stop::Converged, done + 1, start, after, history));
+                }
             }
             if self.keep_history {
                 history.push(metrics.clone());
