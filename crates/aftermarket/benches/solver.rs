@@ -1,5 +1,6 @@
 //! Time to solve two-bidder first-price (uniform values) by entropic dual
-//! averaging, to a relative utility loss of 1e-3, over grid sizes.
+//! averaging, to a relative utility loss of 1e-3 or 500 iterations,
+//! whichever comes first, over grid sizes.
 
 use std::hint::black_box;
 use std::sync::Arc;
