@@ -72,7 +72,7 @@ impl Default for LearnerFile {
     fn default() -> Self {
         LearnerFile {
             kind: "soda-entropic".into(),
-            eta: 20.0,
+            eta: 2.0,
             beta: 0.0,
             max_iters: 2000,
             tol: 1e-3,
