@@ -104,6 +104,18 @@ pub enum Command {
     /// Evaluate a scenario over a grid of parameter values, in parallel,
     /// writing each point to a CSV file as it finishes.
     Sweep(Box<SweepArgs>),
+    /// Solve a single-item auction for a Bayes-Nash equilibrium on a grid
+    /// of types and bids (see docs/solve.md).
+    Solve {
+        /// The game file.
+        game: PathBuf,
+        /// Print a versioned JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Write the solved strategies (mean bid per type) to this file.
+        #[arg(long)]
+        strategies_out: Option<PathBuf>,
+    },
 }
 
 /// Arguments of `aftermarket sweep`.

@@ -6,6 +6,7 @@ mod global_local;
 mod regimes;
 mod reproduce;
 mod run;
+mod solve;
 mod sweep;
 mod verify;
 
@@ -40,5 +41,10 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
         } => regimes::run(&scenario, json, !no_verify),
         Command::GlobalLocal { file, json } => global_local::run(&file, json),
         Command::Sweep(a) => sweep::run(&a),
+        Command::Solve {
+            game,
+            json,
+            strategies_out,
+        } => solve::run(&game, json, strategies_out.as_deref()),
     }
 }

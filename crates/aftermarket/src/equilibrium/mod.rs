@@ -6,6 +6,11 @@
 //! complete-information games ([`verify_complete_information`]) and the
 //! named equilibria of paper 001 ([`named::pagnozzi`]).
 //!
+//! Bayes–Nash equilibria of single-item auctions are solved numerically on
+//! a [`DiscreteGame`] by a [`Learner`] (dual averaging, fictitious play,
+//! best-response iteration) inside the [`Solve`] loop, and checked with
+//! [`verify_on_grid`] and [`verify_monte_carlo`].
+//!
 //! A pure-strategy profile of a complete-information game is a Nash
 //! equilibrium when no bidder gains by deviating unilaterally. In auctions
 //! with a uniform or second price, payoffs are piecewise linear in the
@@ -15,11 +20,23 @@
 //! the deviator, checks every deviation that matters.
 
 mod complete_info;
+mod discrete_game;
+mod learner;
 pub mod named;
+mod solve;
+mod verify_bne;
 
 pub use complete_info::{
     BidderCheck, DEFAULT_EPS, NashReport, TieSide, VerifyOptions, critical_levels,
     expected_payoffs, verify_complete_information,
+};
+pub use discrete_game::{
+    BidValues, DiscreteGame, Format, Metrics, MixedStrategy, SolveError, State, TypeGrid,
+};
+pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
+pub use solve::{Progress, Solution, Solve, Stop};
+pub use verify_bne::{
+    BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
 };
 
 use thiserror::Error;

@@ -1,0 +1,632 @@
+//! A single-item auction on discretised types and bids.
+//!
+//! Each bidder \\(i\\) has a finite type grid \\(v_{i,1} < \dots < v_{i,n_i}\\)
+//! with weights \\(w_{i,t}\\) taken from the prior: the support of the
+//! continuous part is cut into \\(n\\) cells, each represented by its midpoint
+//! and weighted by the CDF difference over the cell; every atom of the prior
+//! is a grid point of its own, with its mass. All bidders share the bid grid
+//! \\(b_j = j\, b_{\max}/(m-1)\\), \\(j = 0, \dots, m-1\\). A mixed strategy is a
+//! row-stochastic \\(n_i \times m\\) matrix \\(\sigma_i\[t, j\]\\).
+//!
+//! With independent bidders, bidder \\(i\\)'s expected utility of bid
+//! \\(b_j\\) at type \\(v\\) depends on the rivals only through the law of the
+//! highest rival bid. Writing \\(G_r(j) = P\[\beta_r < b_j\]\\) and
+//! \\(p_r(j) = P\[\beta_r = b_j\]\\) for rival \\(r\\)'s bid, and breaking ties
+//! uniformly at random, the probability of winning is
+//! \\[ W(j) = \sum_k \frac{P\[k \text{ rivals tie at } b_j,\ \text{the rest below}\]}{k+1}
+//!        = \int_0^1 \prod_{r \ne i} \big(G_r(j) + p_r(j)\, s\big)\, ds, \\]
+//! computed exactly from the coefficients of the product polynomial. Utility
+//! is affine in the type, \\(u(b_j \mid v) = v\,W(j) - P(j)\\), where the
+//! expected payment \\(P(j)\\) is \\(b_j W(j)\\) (first price), \\(b_j\\)
+//! (all-pay) or \\(E\[\max(r, \text{highest rival}); \text{win}\]\\)
+//! (second price). Bids below the reserve \\(r\\) lose and pay nothing. So
+//! one evaluation of the utility matrix costs \\(O(R^2 m + n m)\\) for
+//! \\(R\\) rivals and never enumerates bid profiles.
+//!
+//! ## References
+//! - M. Fichtl, M. Oberlechner, M. Bichler, *Computing Bayes–Nash
+//!   equilibrium strategies in auction games via simultaneous online dual
+//!   averaging*, Operations Research (2024) — the discretisation (SODA).
+//! - V. Krishna, *Auction Theory*, 2nd ed., Academic Press (2010), ch. 2–3.
+
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use crate::prior::{Prior, PriorError};
+
+/// Errors raised while building or solving a discretised game.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// A parameter broke a rule.
+    #[error("{param} {rule}, got {value}")]
+    InvalidParameter {
+        /// Which parameter.
+        param: &'static str,
+        /// The rule.
+        rule: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// A strategy profile does not fit the game.
+    #[error("strategy profile: {0}")]
+    Profile(String),
+    /// A prior failed.
+    #[error(transparent)]
+    Prior(#[from] PriorError),
+}
+
+pub(crate) fn invalid(param: &'static str, rule: &'static str, value: impl ToString) -> SolveError {
+    SolveError::InvalidParameter {
+        param,
+        rule,
+        value: value.to_string(),
+    }
+}
+
+/// The payment rule of a single-item auction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// The winner pays its bid.
+    FirstPrice,
+    /// The winner pays the highest rival bid (at least the reserve).
+    SecondPrice,
+    /// Every bidder at or above the reserve pays its bid; the highest wins.
+    AllPay,
+}
+
+impl Format {
+    /// The kebab-case name (`first-price`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::FirstPrice => "first-price",
+            Format::SecondPrice => "second-price",
+            Format::AllPay => "all-pay",
+        }
+    }
+}
+
+/// One bidder's discretised types: increasing points with weights summing to 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeGrid {
+    /// Increasing type points.
+    pub points: Vec<f64>,
+    /// Probability of each point.
+    pub weights: Vec<f64>,
+}
+
+impl TypeGrid {
+    /// Discretises `prior` into `n` cells of its continuous part plus one
+    /// point per atom.
+    ///
+    /// # Errors
+    /// `n = 0`, a support that is not finite, or a law with no mass.
+    pub fn from_prior(prior: &dyn Prior, n: usize) -> Result<Self, SolveError> {
+        if n == 0 {
+            return Err(invalid("grid.types", "must be >= 1", n));
+        }
+        let (lo, hi) = prior.support();
+        if !lo.is_finite() || !hi.is_finite() || hi < lo {
+            return Err(invalid(
+                "prior support",
+                "must be a finite interval",
+                format!("[{lo}, {hi}]"),
+            ));
+        }
+        let atoms = prior.atoms();
+        let mut pts: Vec<(f64, f64)> = atoms.iter().copied().filter(|a| a.1 > 0.0).collect();
+        let atom_mass: f64 = pts.iter().map(|a| a.1).sum();
+        if hi > lo && atom_mass < 1.0 - 1e-12 {
+            let h = (hi - lo) / n as f64;
+            for k in 0..n {
+                let l = lo + h * k as f64;
+                let r = if k + 1 == n {
+                    hi
+                } else {
+                    lo + h * (k + 1) as f64
+                };
+                let inside: f64 = atoms
+                    .iter()
+                    .filter(|a| a.0 > l && a.0 <= r)
+                    .map(|a| a.1)
+                    .sum();
+                let w = (prior.cdf(r) - prior.cdf(l) - inside).max(0.0);
+                if w > 0.0 {
+                    pts.push((0.5 * (l + r), w));
+                }
+            }
+        }
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut points: Vec<f64> = Vec::with_capacity(pts.len());
+        let mut weights: Vec<f64> = Vec::with_capacity(pts.len());
+        for (x, w) in pts {
+            match points.last() {
+                Some(&last) if (x - last).abs() <= 1e-12 * (1.0 + x.abs()) => {
+                    if let Some(lw) = weights.last_mut() {
+                        *lw += w;
+                    }
+                }
+                _ => {
+                    points.push(x);
+                    weights.push(w);
+                }
+            }
+        }
+        let total: f64 = weights.iter().sum();
+        if !(total.is_finite() && total > 0.0) {
+            return Err(invalid(
+                "prior",
+                "must put positive mass on its support",
+                total,
+            ));
+        }
+        weights.iter_mut().for_each(|w| *w /= total);
+        Ok(TypeGrid { points, weights })
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// True if there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+}
+
+/// A mixed strategy: a row-stochastic matrix, types × bids, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixedStrategy {
+    /// Number of type rows.
+    pub n_types: usize,
+    /// Number of bid columns.
+    pub n_bids: usize,
+    /// `probs[t * n_bids + j]` = probability of bid `j` at type `t`.
+    pub probs: Vec<f64>,
+}
+
+impl MixedStrategy {
+    /// The uniform strategy.
+    pub fn uniform(n_types: usize, n_bids: usize) -> Self {
+        MixedStrategy {
+            n_types,
+            n_bids,
+            probs: vec![1.0 / n_bids as f64; n_types * n_bids],
+        }
+    }
+
+    /// The pure strategy bidding column `choice[t]` at type `t`.
+    pub fn pure(choice: &[usize], n_bids: usize) -> Self {
+        let mut probs = vec![0.0; choice.len() * n_bids];
+        for (t, &j) in choice.iter().enumerate() {
+            probs[t * n_bids + j.min(n_bids - 1)] = 1.0;
+        }
+        MixedStrategy {
+            n_types: choice.len(),
+            n_bids,
+            probs,
+        }
+    }
+
+    /// The row of type `t`.
+    pub fn row(&self, t: usize) -> &[f64] {
+        &self.probs[t * self.n_bids..(t + 1) * self.n_bids]
+    }
+
+    /// The mean bid of each type on `bids`.
+    pub fn mean_bids(&self, bids: &[f64]) -> Vec<f64> {
+        (0..self.n_types)
+            .map(|t| self.row(t).iter().zip(bids).map(|(p, b)| p * b).sum())
+            .collect()
+    }
+}
+
+/// A strategy profile with the iteration it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// One strategy per bidder.
+    pub strategies: Vec<MixedStrategy>,
+    /// Iterations done.
+    pub iter: usize,
+}
+
+/// Winning probability and expected payment of every grid bid, against
+/// fixed rivals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BidValues {
+    /// \\(W(j)\\).
+    pub win: Vec<f64>,
+    /// \\(P(j)\\).
+    pub pay: Vec<f64>,
+}
+
+/// Utility loss of each bidder at a profile.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics {
+    /// \\(\sum_t w_t (\max_j u(b_j|v_t) - u(\sigma_t|v_t))\\) per bidder.
+    pub utility_loss: Vec<f64>,
+    /// The loss divided by the best-response utility, per bidder.
+    pub relative_loss: Vec<f64>,
+    /// Expected utility at the profile, per bidder.
+    pub utility: Vec<f64>,
+}
+
+impl Metrics {
+    /// The largest relative loss over bidders.
+    pub fn max_relative(&self) -> f64 {
+        self.relative_loss.iter().copied().fold(0.0, f64::max)
+    }
+    /// The largest absolute loss over bidders.
+    pub fn max_absolute(&self) -> f64 {
+        self.utility_loss.iter().copied().fold(0.0, f64::max)
+    }
+}
+
+/// A single-item auction with independent bidders on type and bid grids.
+///
+/// ```
+/// # use std::sync::Arc;
+/// use aftermarket::equilibrium::{DiscreteGame, Format, MixedStrategy};
+/// use aftermarket::prior::Uniform;
+/// let u = Arc::new(Uniform::new(0.0, 1.0)?);
+/// let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 4, 3, 1.0)?;
+/// // Against a rival bidding 0, 0.5 or 1 with equal chance, a bid of 0.5
+/// // wins with probability 1/3 + 1/6 (half of the tie).
+/// let rival = MixedStrategy::uniform(4, 3);
+/// let bv = g.bid_values(0, &[rival.clone(), rival])?;
+/// assert!((bv.win[1] - 0.5).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DiscreteGame {
+    format: Format,
+    reserve: f64,
+    priors: Vec<Arc<dyn Prior>>,
+    types: Vec<TypeGrid>,
+    bids: Vec<f64>,
+}
+
+impl DiscreteGame {
+    /// Builds the game: `n_types` cells per bidder (plus atoms), `n_bids`
+    /// bids on \[0, `b_max`\].
+    ///
+    /// # Errors
+    /// Fewer than two bidders, `n_types = 0`, `n_bids < 2`, `b_max <= 0`,
+    /// a negative or non-finite reserve, or a prior with unbounded support.
+    pub fn new(
+        format: Format,
+        reserve: f64,
+        priors: Vec<Arc<dyn Prior>>,
+        n_types: usize,
+        n_bids: usize,
+        b_max: f64,
+    ) -> Result<Self, SolveError> {
+        if priors.len() < 2 {
+            return Err(invalid("bidders", "must number at least 2", priors.len()));
+        }
+        if !(reserve.is_finite() && reserve >= 0.0) {
+            return Err(invalid("reserve", "must be >= 0 and finite", reserve));
+        }
+        if n_bids < 2 {
+            return Err(invalid("grid.bids", "must be >= 2", n_bids));
+        }
+        if !(b_max.is_finite() && b_max > 0.0) {
+            return Err(invalid("grid.b-max", "must be > 0 and finite", b_max));
+        }
+        let types = priors
+            .iter()
+            .map(|p| TypeGrid::from_prior(p.as_ref(), n_types))
+            .collect::<Result<Vec<_>, _>>()?;
+        let step = b_max / (n_bids - 1) as f64;
+        let bids = (0..n_bids).map(|j| step * j as f64).collect();
+        Ok(DiscreteGame {
+            format,
+            reserve,
+            priors,
+            types,
+            bids,
+        })
+    }
+
+    /// The payment rule.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// The reserve.
+    pub fn reserve(&self) -> f64 {
+        self.reserve
+    }
+    /// The priors.
+    pub fn priors(&self) -> &[Arc<dyn Prior>] {
+        &self.priors
+    }
+    /// Number of bidders.
+    pub fn n_bidders(&self) -> usize {
+        self.types.len()
+    }
+    /// Bidder `i`'s type grid.
+    pub fn types(&self, i: usize) -> &TypeGrid {
+        &self.types[i]
+    }
+    /// The bid grid.
+    pub fn bids(&self) -> &[f64] {
+        &self.bids
+    }
+    /// Number of bids.
+    pub fn n_bids(&self) -> usize {
+        self.bids.len()
+    }
+
+    /// The uniform profile.
+    pub fn uniform_state(&self) -> State {
+        State {
+            strategies: self
+                .types
+                .iter()
+                .map(|g| MixedStrategy::uniform(g.len(), self.n_bids()))
+                .collect(),
+            iter: 0,
+        }
+    }
+
+    /// Checks that `profile` fits the game.
+    ///
+    /// # Errors
+    /// A wrong number of strategies or wrong dimensions.
+    pub fn check_profile(&self, profile: &[MixedStrategy]) -> Result<(), SolveError> {
+        if profile.len() != self.n_bidders() {
+            return Err(SolveError::Profile(format!(
+                "{} strategies for {} bidders",
+                profile.len(),
+                self.n_bidders()
+            )));
+        }
+        for (i, s) in profile.iter().enumerate() {
+            if s.n_types != self.types[i].len()
+                || s.n_bids != self.n_bids()
+                || s.probs.len() != s.n_types * s.n_bids
+            {
+                return Err(SolveError::Profile(format!(
+                    "bidder {i}: {}x{} strategy for a {}x{} grid",
+                    s.n_types,
+                    s.n_bids,
+                    self.types[i].len(),
+                    self.n_bids()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The marginal bid law of bidder `i` under `s`.
+    pub fn bid_pmf(&self, i: usize, s: &MixedStrategy, out: &mut [f64]) {
+        out.iter_mut().for_each(|x| *x = 0.0);
+        for (t, &w) in self.types[i].weights.iter().enumerate() {
+            for (o, p) in out.iter_mut().zip(s.row(t)) {
+                *o += w * p;
+            }
+        }
+    }
+
+    /// Winning probability and expected payment of each grid bid of bidder
+    /// `i` against the others' strategies in `profile`.
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    pub fn bid_values(&self, i: usize, profile: &[MixedStrategy]) -> Result<BidValues, SolveError> {
+        self.check_profile(profile)?;
+        let m = self.n_bids();
+        let mut pmfs = Vec::with_capacity(self.n_bidders() - 1);
+        for (r, s) in profile.iter().enumerate() {
+            if r != i {
+                let mut p = vec![0.0; m];
+                self.bid_pmf(r, s, &mut p);
+                pmfs.push(p);
+            }
+        }
+        let mut out = BidValues::default();
+        self.bid_values_from_pmfs(&pmfs, &mut out);
+        Ok(out)
+    }
+
+    /// As [`Self::bid_values`], from the rivals' bid laws on the grid.
+    pub fn bid_values_from_pmfs(&self, rivals: &[Vec<f64>], out: &mut BidValues) {
+        let m = self.n_bids();
+        out.win.resize(m, 0.0);
+        out.pay.resize(m, 0.0);
+        let nr = rivals.len();
+        let mut below = vec![0.0; nr];
+        let mut coef = vec![0.0; nr + 1];
+        // Payment of a second-price winner strictly above every rival.
+        let mut sp_prefix = 0.0;
+        let mut h_prev = 0.0; // P[all rivals < b_j]
+        for j in 0..m {
+            let b = self.bids[j];
+            coef.iter_mut().for_each(|c| *c = 0.0);
+            coef[0] = 1.0;
+            let mut h_lt = 1.0;
+            for (k, p) in rivals.iter().enumerate() {
+                let g = below[k];
+                let q = p[j];
+                h_lt *= g;
+                for d in (0..=k + 1).rev() {
+                    let lower = if d > 0 { coef[d - 1] * q } else { 0.0 };
+                    coef[d] = coef[d] * g + lower;
+                }
+            }
+            let win: f64 = coef
+                .iter()
+                .enumerate()
+                .map(|(d, c)| c / (d + 1) as f64)
+                .sum();
+            if j > 0 {
+                // P[highest rival = b_{j-1}] = h_lt(j) - h_lt(j-1).
+                let b_prev = self.bids[j - 1];
+                sp_prefix += (h_lt - h_prev) * b_prev.max(self.reserve);
+            }
+            h_prev = h_lt;
+            if b < self.reserve {
+                out.win[j] = 0.0;
+                out.pay[j] = 0.0;
+            } else {
+                out.win[j] = win;
+                out.pay[j] = match self.format {
+                    Format::FirstPrice => win * b,
+                    Format::AllPay => b,
+                    Format::SecondPrice => sp_prefix + (win - h_lt).max(0.0) * b,
+                };
+            }
+            for (k, p) in rivals.iter().enumerate() {
+                below[k] += p[j];
+            }
+        }
+    }
+
+    /// Utility loss of each bidder at `profile`.
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    pub fn utility_loss(&self, profile: &[MixedStrategy]) -> Result<Metrics, SolveError> {
+        let mut metrics = Metrics::default();
+        for i in 0..self.n_bidders() {
+            let bv = self.bid_values(i, profile)?;
+            let (loss, br, cur) = self.loss_of(i, &profile[i], &bv);
+            push_metrics(&mut metrics, loss, br, cur);
+        }
+        Ok(metrics)
+    }
+
+    /// (absolute loss, best-response utility, current utility) of bidder
+    /// `i` playing `s` against `bv`.
+    pub(crate) fn loss_of(&self, i: usize, s: &MixedStrategy, bv: &BidValues) -> (f64, f64, f64) {
+        let mut br_total = 0.0;
+        let mut cur_total = 0.0;
+        for (t, (&v, &w)) in self.types[i]
+            .points
+            .iter()
+            .zip(&self.types[i].weights)
+            .enumerate()
+        {
+            let mut best = 0.0f64;
+            let mut cur = 0.0;
+            for ((&wj, &pj), &sj) in bv.win.iter().zip(&bv.pay).zip(s.row(t)) {
+                let u = v * wj - pj;
+                best = best.max(u);
+                cur += sj * u;
+            }
+            br_total += w * best;
+            cur_total += w * cur;
+        }
+        ((br_total - cur_total).max(0.0), br_total, cur_total)
+    }
+
+    /// Best-response column of each type of bidder `i` against `bv`.
+    pub fn best_response(&self, i: usize, bv: &BidValues) -> Vec<usize> {
+        self.types[i]
+            .points
+            .iter()
+            .map(|&v| {
+                let mut best = f64::NEG_INFINITY;
+                let mut arg = 0;
+                for (j, (&wj, &pj)) in bv.win.iter().zip(&bv.pay).enumerate() {
+                    let u = v * wj - pj;
+                    if u > best + 1e-15 {
+                        best = u;
+                        arg = j;
+                    }
+                }
+                arg
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn push_metrics(m: &mut Metrics, loss: f64, br: f64, cur: f64) {
+    m.utility_loss.push(loss);
+    m.relative_loss
+        .push(if br > 1e-300 { loss / br } else { 0.0 });
+    m.utility.push(cur);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prior::{Mixture, PointMass, Uniform};
+
+    fn unif() -> Arc<dyn Prior> {
+        Arc::new(Uniform::new(0.0, 1.0).expect("uniform"))
+    }
+
+    #[test]
+    fn reserve_cannot_be_negative() {
+        let err = DiscreteGame::new(Format::FirstPrice, -1.0, vec![unif(), unif()], 4, 4, 1.0)
+            .expect_err("negative reserve");
+        assert_eq!(err.to_string(), "reserve must be >= 0 and finite, got -1");
+    }
+
+    #[test]
+    fn bid_grid_needs_two_points() {
+        let err = DiscreteGame::new(Format::FirstPrice, 0.0, vec![unif(), unif()], 4, 1, 1.0)
+            .expect_err("one bid");
+        assert!(err.to_string().contains("grid.bids must be >= 2"));
+    }
+
+    #[test]
+    fn atoms_are_grid_points() {
+        let p = Mixture::new(vec![
+            (
+                0.5,
+                Arc::new(PointMass::new(0.0).expect("pm")) as Arc<dyn Prior>,
+            ),
+            (0.5, unif()),
+        ])
+        .expect("mixture");
+        let g = TypeGrid::from_prior(&p, 4).expect("grid");
+        assert_eq!(g.len(), 5);
+        assert!(g.points[0].abs() < 1e-15);
+        assert!((g.weights[0] - 0.5).abs() < 1e-12);
+        assert!((g.weights[1] - 0.125).abs() < 1e-12);
+    }
+
+    #[test]
+    fn three_way_tie_split_exactly() {
+        let g = DiscreteGame::new(
+            Format::FirstPrice,
+            0.0,
+            vec![unif(), unif(), unif()],
+            2,
+            2,
+            1.0,
+        )
+        .expect("game");
+        // Both rivals bid 0 or 1 with probability 1/2 each.
+        let r = MixedStrategy::uniform(2, 2);
+        let bv = g.bid_values(0, &[r.clone(), r.clone(), r]).expect("bv");
+        // Bid 1: all tie (1/4) → 1/3, one ties (1/2) → 1/2, none (1/4) → 1.
+        let want = 0.25 / 3.0 + 0.5 / 2.0 + 0.25;
+        assert!((bv.win[1] - want).abs() < 1e-12);
+        // Bid 0: wins only if both rivals bid 0, then a three-way tie.
+        assert!((bv.win[0] - 0.25 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn second_price_payment_is_highest_rival_bid() {
+        let g = DiscreteGame::new(Format::SecondPrice, 0.3, vec![unif(), unif()], 2, 3, 1.0)
+            .expect("game");
+        let r = MixedStrategy::uniform(2, 3); // rival bids 0, .5, 1
+        let bv = g.bid_values(0, &[r.clone(), r]).expect("bv");
+        assert!(bv.win[0].abs() < 1e-15); // below the reserve
+        // Bid 1: beats 0 (pays the reserve .3), beats .5 (pays .5), ties 1.
+        let want = (0.3 + 0.5) / 3.0 + 1.0 / 6.0;
+        assert!((bv.pay[2] - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn game_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<DiscreteGame>();
+    }
+}
