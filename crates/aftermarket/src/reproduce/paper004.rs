@@ -107,6 +107,7 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
         items.extend(example1_monte_carlo(m)?);
     }
     items.extend(example2());
+    items.extend(example4()?);
     Ok(PaperReport {
         paper: "004".into(),
         citation: CITATION.into(),
@@ -390,4 +391,57 @@ fn example2() -> Vec<Item> {
         ));
     }
     items
+}
+
+/// Example 4 (γ-bounded market shares): k = ⌈1/γ⌉ groups, each Example 1
+/// with m := r units, so m = rk in all. With γ = 0.25 and r = 10: k = 4,
+/// m = 40; each speculator wins r − 2 = 8 < γm = 10 units, and the ratio is
+/// Example 1's at m = 10.
+fn example4() -> Result<Vec<Item>, ReproduceError> {
+    use Source::Derived;
+    let (gamma, r) = (0.25_f64, 10usize);
+    let k = (1.0 / gamma).ceil();
+    let m = r as f64 * k;
+    let g = SpeculatorExample::new(r)
+        .map_err(|e| crate::market::MarketError::Invalid(e.to_string()))?;
+    let how = "closed form: k copies of Example 1 with m := r";
+    let share_ok = ((r - 2) as f64) < gamma * m;
+    Ok(vec![
+        Item::compare(
+            "ex4.g0.25.r10.opt",
+            "Ex. 4, γ = 0.25, r = 10: total E[OPT] = k × Example 1's at m = 10",
+            4.0 * 6.362483,
+            Derived,
+            k * g.expected_opt(),
+            4e-6,
+            how,
+        ),
+        Item::compare(
+            "ex4.g0.25.r10.welfare",
+            "Ex. 4, γ = 0.25, r = 10: total equilibrium welfare",
+            4.0 * 5.60875,
+            Derived,
+            k * g.equilibrium_welfare(),
+            1e-9,
+            how,
+        ),
+        Item::compare(
+            "ex4.g0.25.r10.ratio",
+            "Ex. 4, γ = 0.25, r = 10: E[OPT] / equilibrium welfare",
+            1.1344,
+            Derived,
+            g.ratio(),
+            5e-5,
+            how,
+        ),
+        Item::compare(
+            "ex4.g0.25.r10.share",
+            "Ex. 4: each speculator wins r − 2 = 8 < γm = 10 units (value: 8 iff the cap holds)",
+            8.0,
+            Source::Paper,
+            if share_ok { 8.0 } else { gamma * m },
+            0.0,
+            how,
+        ),
+    ])
 }
