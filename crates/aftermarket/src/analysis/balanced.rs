@@ -417,8 +417,8 @@ mod tests {
     fn digest_hand_example_is_balanced() -> Result<(), BalancedError> {
         let c = check_claim1(&[vec![5.0, 1.0, 0.0], vec![3.0, 2.0, 0.0]], 3)?;
         assert!(c.holds);
-        // k = 1: loss 2 <= 10/3
-        assert!((c.slack_i - (10.0 / 3.0 * 2.0 - 5.0)).abs() < 1e-12 || c.slack_i <= 4.0 / 3.0);
+        // Slack of (i) is 0 at k = 0 and k = m, 4/3 at k = 1, 5/3 at k = 2.
+        assert!(c.slack_i.abs() < 1e-12 && c.slack_ii.abs() < 1e-12);
         Ok(())
     }
 
