@@ -41,6 +41,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run one market under several primary mechanisms (the scenario's,
+    /// uniform-price, with the reserve E[OPT]/(2m), pay-as-bid, posted
+    /// price E[OPT]/(2m)) with its aftermarket, with each format's
+    /// welfare guarantee.
+    Compare {
+        /// The scenario file (identical units).
+        scenario: PathBuf,
+        /// Print a versioned JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Evaluate the strategies a scenario gives.
     Run {
         /// The scenario file.

@@ -168,3 +168,27 @@ fn missing_file_is_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no/such/file.toml: (file): cannot read"));
 }
+
+#[test]
+fn compare_lists_every_format_with_its_guarantee() {
+    let o = run(&["compare", "scenarios/carbon-allowances.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    for needle in [
+        "uniform-price (scenario)",
+        "reserve E[OPT]/(2m)",
+        "pay-as-bid",
+        "posted price E[OPT]/(2m)",
+        "none known",
+        "(1 − 1/e)·E[OPT]",
+        "½·E[OPT]",
+        "every Bayes–Nash equilibrium",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in\n{s}");
+    }
+    let o = run(&["compare", "--json", "scenarios/carbon-allowances.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(5));
+}

@@ -45,4 +45,7 @@ pub enum Error {
     /// Equilibria.
     #[error(transparent)]
     Equilibrium(#[from] crate::equilibrium::EquilibriumError),
+    /// Balanced prices and reserves.
+    #[error(transparent)]
+    Balanced(#[from] crate::analysis::balanced::BalancedError),
 }

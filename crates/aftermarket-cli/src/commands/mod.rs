@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod compare;
 mod core;
 mod global_local;
 mod regimes;
@@ -18,6 +19,7 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
     match args.command {
         Command::Reproduce { paper, json } => reproduce::run(paper.as_deref(), json),
         Command::Check { scenario } => check::run(&scenario),
+        Command::Compare { scenario, json } => compare::run(&scenario, json),
         Command::Core { scenario, json } => core::run(&scenario, json),
         Command::Run {
             scenario,

@@ -8,6 +8,7 @@
 mod paper000;
 mod paper001;
 mod paper002;
+mod paper003;
 mod paper004;
 
 use serde::Serialize;
@@ -147,6 +148,7 @@ pub const REGISTRY: &[(&str, Reproducer)] = &[
     ("000", paper000::reproduce),
     ("001", paper001::reproduce),
     ("002", paper002::reproduce),
+    ("003", paper003::reproduce),
     ("004", paper004::reproduce),
 ];
 
