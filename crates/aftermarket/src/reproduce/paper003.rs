@@ -10,8 +10,8 @@ use crate::analysis::balanced::{ANONYMOUS_REVENUE_RATIO, anonymous_pricing, myer
 use crate::market::MarketError;
 use crate::prior::{Power, Prior, TruncatedNormal, Uniform};
 
-const CITATION: &str = "Paper 003 (digest): smooth auctions followed by aftermarkets, \
-Theorem 5 and Lemma 5 (revenue with an anonymous reserve)";
+const CITATION: &str = "Moshe Babaioff, Nicole Immorlica, Yingkai Li, Brendan Lucier, \
+On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Theorem 5 so far)";
 
 fn invalid(e: impl std::fmt::Display) -> ReproduceError {
     MarketError::Invalid(e.to_string()).into()
