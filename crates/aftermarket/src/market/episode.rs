@@ -98,22 +98,7 @@ impl Record {
 
     /// The measures as one vector.
     pub fn flatten(&self) -> Vec<f64> {
-        let mut v = vec![
-            self.optimal_welfare,
-            self.auction_welfare,
-            self.final_welfare,
-            self.revenue,
-            self.resale_payments,
-            self.resale_surplus,
-            self.resale_volume,
-            self.resale_occurred,
-            self.trade_costs,
-            self.info_costs,
-        ];
-        v.extend(&self.payoffs);
-        v.extend(&self.won);
-        v.extend(&self.held);
-        v
+        self.measures().collect()
     }
 }
 
