@@ -4,7 +4,7 @@
 //! [`GlobalLocalResale`] is an [`Aftermarket`] on the objects of the
 //! model. It reads the announced bids from the observations (the
 //! disclosure must be all bids) and forms beliefs by inverting the bid
-//! functions of the [`Profile`] being played ([`BidRule::preimage`]): a
+//! functions of the [`Profile`] being played ([`BidRule::preimage`](super::equilibria::BidRule::preimage)): a
 //! separating bid reveals the signal; a pooling bid leaves the law \\(F\\)
 //! conditioned on the pool; a bid no signal makes follows the off-path
 //! rule (Example 1: the global believes every local has the signal behind
