@@ -1,9 +1,8 @@
 //! Simultaneous all-pay auctions, one per distinct item.
 
-use super::simultaneous_first_price::check_items;
-use super::units::per_market_bids;
-use super::{AuctionRules, Bid, Mechanism, MechanismError, Outcome, Priority, highest};
-use crate::values::{Holding, ItemSet, Supply};
+use super::simultaneous_first_price::{ItemPayment, check_items, item_by_item};
+use super::{AuctionRules, Bid, Mechanism, MechanismError, Outcome, Priority};
+use crate::values::Supply;
 
 /// Simultaneous all-pay auctions for `n_items` distinct items.
 ///
@@ -69,33 +68,21 @@ impl Mechanism for SimultaneousAllPay {
         bids: &[Bid],
         priority: &Priority,
     ) -> Result<Outcome, MechanismError> {
-        let items = per_market_bids(bids, self.n_items, self.name(), "one bid per item")?;
-        let mut out = Outcome::nothing_sold(bids.len(), &self.supply());
-        let mut won = vec![ItemSet::EMPTY; bids.len()];
-        let mut unsold = ItemSet::full(self.n_items);
-        for (k, b) in items.iter().enumerate() {
-            for (pay, &x) in out.payments.iter_mut().zip(b) {
-                if self.rules.admissible(x) {
-                    *pay += x;
-                }
-            }
-            if let Some(w) = highest(b, &self.rules, priority) {
-                won[w] = won[w].union(ItemSet::singleton(k));
-                unsold = unsold.difference(ItemSet::singleton(k));
-                out.winning_bid = Some(out.winning_bid.map_or(b[w], |x: f64| x.max(b[w])));
-            }
-        }
-        for (h, s) in out.allocation.iter_mut().zip(won) {
-            *h = Holding::Items(s);
-        }
-        out.unsold = Holding::Items(unsold);
-        Ok(out)
+        item_by_item(
+            self.name(),
+            &self.rules,
+            self.n_items,
+            bids,
+            priority,
+            ItemPayment::AllAdmissible,
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::{Holding, ItemSet};
 
     fn sap(n_items: usize, reserve: f64) -> SimultaneousAllPay {
         SimultaneousAllPay::new(

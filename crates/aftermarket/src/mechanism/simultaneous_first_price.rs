@@ -77,24 +77,62 @@ impl Mechanism for SimultaneousFirstPrice {
         bids: &[Bid],
         priority: &Priority,
     ) -> Result<Outcome, MechanismError> {
-        let items = per_market_bids(bids, self.n_items, self.name(), "one bid per item")?;
-        let mut out = Outcome::nothing_sold(bids.len(), &self.supply());
-        let mut won = vec![ItemSet::EMPTY; bids.len()];
-        let mut unsold = ItemSet::full(self.n_items);
-        for (k, b) in items.iter().enumerate() {
-            if let Some(w) = highest(b, &self.rules, priority) {
-                won[w] = won[w].union(ItemSet::singleton(k));
-                unsold = unsold.difference(ItemSet::singleton(k));
-                out.payments[w] += b[w];
-                out.winning_bid = Some(out.winning_bid.map_or(b[w], |x: f64| x.max(b[w])));
+        item_by_item(
+            self.name(),
+            &self.rules,
+            self.n_items,
+            bids,
+            priority,
+            ItemPayment::Winner,
+        )
+    }
+}
+
+/// Who pays in each item's auction of a simultaneous format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ItemPayment {
+    /// The winner pays its bid (first price).
+    Winner,
+    /// Every admissible bid is paid (all-pay).
+    AllAdmissible,
+}
+
+/// One single-item auction per item, run side by side: the highest
+/// admissible bid on item `k` wins it; payments per `pay`.
+pub(super) fn item_by_item(
+    name: &str,
+    rules: &AuctionRules,
+    n_items: usize,
+    bids: &[Bid],
+    priority: &Priority,
+    pay: ItemPayment,
+) -> Result<Outcome, MechanismError> {
+    let items = per_market_bids(bids, n_items, name, "one bid per item")?;
+    let mut out = Outcome::nothing_sold(bids.len(), &Supply::Items { n: n_items });
+    let mut won = vec![ItemSet::EMPTY; bids.len()];
+    let mut unsold = ItemSet::full(n_items);
+    for (k, b) in items.iter().enumerate() {
+        if pay == ItemPayment::AllAdmissible {
+            for (p, &x) in out.payments.iter_mut().zip(b) {
+                if rules.admissible(x) {
+                    *p += x;
+                }
             }
         }
-        for (h, s) in out.allocation.iter_mut().zip(won) {
-            *h = Holding::Items(s);
+        if let Some(w) = highest(b, rules, priority) {
+            won[w] = won[w].union(ItemSet::singleton(k));
+            unsold = unsold.difference(ItemSet::singleton(k));
+            if pay == ItemPayment::Winner {
+                out.payments[w] += b[w];
+            }
+            out.winning_bid = Some(out.winning_bid.map_or(b[w], |x: f64| x.max(b[w])));
         }
-        out.unsold = Holding::Items(unsold);
-        Ok(out)
     }
+    for (h, s) in out.allocation.iter_mut().zip(won) {
+        *h = Holding::Items(s);
+    }
+    out.unsold = Holding::Items(unsold);
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -103,11 +103,19 @@ impl SweepTarget for RegimesTarget {
         let fail = |e: crate::equilibrium::EquilibriumError| SweepError::Target(e.to_string());
         let (inst, _) = PagnozziInstance::from_scenario(&sc).map_err(fail)?;
         let opts = SolveOptions::default();
-        let cmp = inst.compare(&opts).map_err(fail)?;
+        // The four regimes are solved only when a column needs them.
+        let needs_regimes = self
+            .columns
+            .iter()
+            .any(|c| c.starts_with("revenue_") || c == "bundling_resale_best");
+        let cmp = if needs_regimes {
+            Some(inst.compare(&opts).map_err(fail)?)
+        } else {
+            None
+        };
         let revenue = |r: Regime| {
-            cmp.solutions
-                .iter()
-                .find(|s| s.regime == r)
+            cmp.as_ref()
+                .and_then(|c| c.solutions.iter().find(|s| s.regime == r))
                 .map_or(f64::NAN, |s| s.revenue)
         };
         let case_a = inst.case() == super::pagnozzi::Case::A;
@@ -118,7 +126,9 @@ impl SweepTarget for RegimesTarget {
                 "revenue_nb_r" => revenue(Regime::SeparateResale),
                 "revenue_b_nr" => revenue(Regime::BundledNoResale),
                 "revenue_b_r" => revenue(Regime::BundledResale),
-                "bundling_resale_best" => flag(cmp.bundling_resale_best),
+                "bundling_resale_best" => {
+                    flag(cmp.as_ref().is_some_and(|c| c.bundling_resale_best))
+                }
                 "joint_dr_no_resale" => flag(inst.joint_reduction_holds(false).map_err(fail)?),
                 "joint_dr_resale" => flag(inst.joint_reduction_holds(true).map_err(fail)?),
                 // Joint reduction holds for every p above max(p*, 0).
