@@ -217,6 +217,28 @@ impl Market {
         })
     }
 
+    /// What each bidder observes and believes after `outcome`, handed to
+    /// `f` as the aftermarket's context (nobody opts out).
+    fn after_auction<T>(
+        &self,
+        values: &[Valuation],
+        bids: &[Bid],
+        outcome: &Outcome,
+        f: impl FnOnce(&ResaleContext<'_>) -> Result<T, MarketError>,
+    ) -> Result<T, MarketError> {
+        let observations = self.observations(bids, outcome);
+        let beliefs = self.beliefs(values, bids, &observations)?;
+        let opted_out = vec![false; values.len()];
+        f(&ResaleContext {
+            supply: self.mechanism.supply(),
+            holdings: &outcome.allocation,
+            valuations: values,
+            beliefs: &beliefs,
+            observations: &observations,
+            opted_out: &opted_out,
+        })
+    }
+
     /// One play for the profile `values`, ties and aftermarket randomness
     /// drawn from `rng`.
     ///
@@ -225,18 +247,9 @@ impl Market {
     pub fn play(&self, values: &[Valuation], rng: &mut dyn Rng) -> Result<Episode, MarketError> {
         let bids = self.bids(values)?;
         let outcome = self.mechanism.outcome(&bids, rng)?;
-        let observations = self.observations(&bids, &outcome);
-        let beliefs = self.beliefs(values, &bids, &observations)?;
-        let opted_out = vec![false; values.len()];
-        let ctx = ResaleContext {
-            supply: self.mechanism.supply(),
-            holdings: &outcome.allocation,
-            valuations: values,
-            beliefs: &beliefs,
-            observations: &observations,
-            opted_out: &opted_out,
-        };
-        let resale = self.aftermarket.trade(&ctx, rng)?;
+        let resale = self.after_auction(values, &bids, &outcome, |ctx| {
+            Ok(self.aftermarket.trade(ctx, rng)?)
+        })?;
         let record = self.record(values, &outcome, &resale)?;
         Ok(Episode {
             values: values.to_vec(),
@@ -256,18 +269,10 @@ impl Market {
         let bids = self.bids(values)?;
         let mut out = Vec::new();
         for (p_tie, outcome) in self.mechanism.outcomes(&bids)? {
-            let observations = self.observations(&bids, &outcome);
-            let beliefs = self.beliefs(values, &bids, &observations)?;
-            let opted_out = vec![false; values.len()];
-            let ctx = ResaleContext {
-                supply: self.mechanism.supply(),
-                holdings: &outcome.allocation,
-                valuations: values,
-                beliefs: &beliefs,
-                observations: &observations,
-                opted_out: &opted_out,
-            };
-            for (p_trade, resale) in self.aftermarket.outcomes(&ctx)? {
+            let branches = self.after_auction(values, &bids, &outcome, |ctx| {
+                Ok(self.aftermarket.outcomes(ctx)?)
+            })?;
+            for (p_trade, resale) in branches {
                 let record = self.record(values, &outcome, &resale)?;
                 out.push(Branch {
                     probability: p_tie * p_trade,
