@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::equilibrium::game::BayesGame;
 use crate::prior::{Prior, PriorError};
 
 /// Errors raised while building or solving a discretised game.
@@ -343,10 +344,6 @@ impl DiscreteGame {
     pub fn priors(&self) -> &[Arc<dyn Prior>] {
         &self.priors
     }
-    /// Number of bidders.
-    pub fn n_bidders(&self) -> usize {
-        self.types.len()
-    }
     /// Bidder `i`'s type grid.
     pub fn types(&self, i: usize) -> &TypeGrid {
         &self.types[i]
@@ -358,47 +355,6 @@ impl DiscreteGame {
     /// Number of bids.
     pub fn n_bids(&self) -> usize {
         self.bids.len()
-    }
-
-    /// The uniform profile.
-    pub fn uniform_state(&self) -> State {
-        State {
-            strategies: self
-                .types
-                .iter()
-                .map(|g| MixedStrategy::uniform(g.len(), self.n_bids()))
-                .collect(),
-            iter: 0,
-        }
-    }
-
-    /// Checks that `profile` fits the game.
-    ///
-    /// # Errors
-    /// A wrong number of strategies or wrong dimensions.
-    pub fn check_profile(&self, profile: &[MixedStrategy]) -> Result<(), SolveError> {
-        if profile.len() != self.n_bidders() {
-            return Err(SolveError::Profile(format!(
-                "{} strategies for {} bidders",
-                profile.len(),
-                self.n_bidders()
-            )));
-        }
-        for (i, s) in profile.iter().enumerate() {
-            if s.n_types != self.types[i].len()
-                || s.n_bids != self.n_bids()
-                || s.probs.len() != s.n_types * s.n_bids
-            {
-                return Err(SolveError::Profile(format!(
-                    "bidder {i}: {}x{} strategy for a {}x{} grid",
-                    s.n_types,
-                    s.n_bids,
-                    self.types[i].len(),
-                    self.n_bids()
-                )));
-            }
-        }
-        Ok(())
     }
 
     /// The marginal bid law of bidder `i` under `s`.
@@ -485,62 +441,76 @@ impl DiscreteGame {
         }
     }
 
-    /// Utility loss of each bidder at `profile`.
-    ///
-    /// # Errors
-    /// A profile that does not fit the game.
-    pub fn utility_loss(&self, profile: &[MixedStrategy]) -> Result<Metrics, SolveError> {
-        let mut metrics = Metrics::default();
-        for i in 0..self.n_bidders() {
-            let bv = self.bid_values(i, profile)?;
-            let (loss, br, cur) = self.loss_of(i, &profile[i], &bv);
-            push_metrics(&mut metrics, loss, br, cur);
-        }
-        Ok(metrics)
-    }
-
-    /// (absolute loss, best-response utility, current utility) of bidder
-    /// `i` playing `s` against `bv`.
-    pub(crate) fn loss_of(&self, i: usize, s: &MixedStrategy, bv: &BidValues) -> (f64, f64, f64) {
-        let mut br_total = 0.0;
-        let mut cur_total = 0.0;
-        for (t, (&v, &w)) in self.types[i]
-            .points
-            .iter()
-            .zip(&self.types[i].weights)
-            .enumerate()
-        {
-            let mut best = 0.0f64;
-            let mut cur = 0.0;
-            for ((&wj, &pj), &sj) in bv.win.iter().zip(&bv.pay).zip(s.row(t)) {
-                let u = v * wj - pj;
-                best = best.max(u);
-                cur += sj * u;
+    /// Fills `out` with the interim utilities \\(v_t W(j) - P(j)\\) of
+    /// bidder `i` against `bv`.
+    pub(crate) fn fill_utilities(&self, i: usize, bv: &BidValues, out: &mut Vec<f64>) {
+        let m = self.n_bids();
+        out.resize(self.types[i].len() * m, 0.0);
+        for (row, &v) in out.chunks_mut(m).zip(&self.types[i].points) {
+            for ((x, &wj), &pj) in row.iter_mut().zip(&bv.win).zip(&bv.pay) {
+                *x = v * wj - pj;
             }
-            br_total += w * best;
-            cur_total += w * cur;
         }
-        ((br_total - cur_total).max(0.0), br_total, cur_total)
+    }
+}
+
+impl BayesGame for DiscreteGame {
+    fn n_bidders(&self) -> usize {
+        self.types.len()
     }
 
-    /// Best-response column of each type of bidder `i` against `bv`.
-    pub fn best_response(&self, i: usize, bv: &BidValues) -> Vec<usize> {
-        self.types[i]
-            .points
-            .iter()
-            .map(|&v| {
-                let mut best = f64::NEG_INFINITY;
-                let mut arg = 0;
-                for (j, (&wj, &pj)) in bv.win.iter().zip(&bv.pay).enumerate() {
-                    let u = v * wj - pj;
-                    if u > best + 1e-15 {
-                        best = u;
-                        arg = j;
-                    }
-                }
-                arg
-            })
-            .collect()
+    fn type_weights(&self, i: usize) -> &[f64] {
+        &self.types[i].weights
+    }
+
+    fn type_point(&self, i: usize, t: usize) -> &[f64] {
+        std::slice::from_ref(&self.types[i].points[t])
+    }
+
+    fn n_actions(&self, _i: usize) -> usize {
+        self.bids.len()
+    }
+
+    fn action(&self, _i: usize, a: usize) -> &[f64] {
+        std::slice::from_ref(&self.bids[a])
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} with {} bidders, {} bids",
+            self.format.name(),
+            self.n_bidders(),
+            self.bids.len()
+        )
+    }
+
+    fn utilities(
+        &self,
+        profile: &[MixedStrategy],
+        out: &mut Vec<Vec<f64>>,
+    ) -> Result<(), SolveError> {
+        self.check_profile(profile)?;
+        let m = self.n_bids();
+        let n = self.n_bidders();
+        let mut pmfs = vec![vec![0.0; m]; n];
+        for (i, s) in profile.iter().enumerate() {
+            self.bid_pmf(i, s, &mut pmfs[i]);
+        }
+        out.resize_with(n, Vec::new);
+        let mut rivals: Vec<Vec<f64>> = Vec::with_capacity(n - 1);
+        let mut bv = BidValues::default();
+        for (i, ui) in out.iter_mut().enumerate() {
+            rivals.clear();
+            rivals.extend(
+                pmfs.iter()
+                    .enumerate()
+                    .filter(|(r, _)| *r != i)
+                    .map(|(_, p)| p.clone()),
+            );
+            self.bid_values_from_pmfs(&rivals, &mut bv);
+            self.fill_utilities(i, &bv, ui);
+        }
+        Ok(())
     }
 }
 

@@ -23,9 +23,8 @@
 
 use rayon::prelude::*;
 
-use crate::equilibrium::discrete_game::{
-    BidValues, DiscreteGame, Metrics, MixedStrategy, SolveError, State, invalid, push_metrics,
-};
+use crate::equilibrium::discrete_game::{Metrics, MixedStrategy, SolveError, State, invalid};
+use crate::equilibrium::game::{BayesGame, best_actions, metrics_from_utilities};
 
 /// One step of a learning dynamic.
 pub trait Learner {
@@ -35,45 +34,18 @@ pub trait Learner {
     ///
     /// # Errors
     /// A profile that does not fit the game.
-    fn step(&mut self, game: &DiscreteGame, state: State) -> Result<(State, Metrics), SolveError>;
+    fn step(&mut self, game: &dyn BayesGame, state: State) -> Result<(State, Metrics), SolveError>;
 }
 
-/// Rival bid laws and bid values of every bidder at `profile`.
-fn all_bid_values(
-    game: &DiscreteGame,
+/// Interim utilities of every bidder at `profile` and the profile's metrics.
+fn utilities_and_metrics(
+    game: &dyn BayesGame,
     profile: &[MixedStrategy],
-) -> Result<Vec<BidValues>, SolveError> {
-    game.check_profile(profile)?;
-    let m = game.n_bids();
-    let n = game.n_bidders();
-    let mut pmfs = vec![vec![0.0; m]; n];
-    for (i, s) in profile.iter().enumerate() {
-        game.bid_pmf(i, s, &mut pmfs[i]);
-    }
-    let mut out = Vec::with_capacity(n);
-    let mut rivals: Vec<Vec<f64>> = Vec::with_capacity(n - 1);
-    for i in 0..n {
-        rivals.clear();
-        rivals.extend(
-            pmfs.iter()
-                .enumerate()
-                .filter(|(r, _)| *r != i)
-                .map(|(_, p)| p.clone()),
-        );
-        let mut bv = BidValues::default();
-        game.bid_values_from_pmfs(&rivals, &mut bv);
-        out.push(bv);
-    }
-    Ok(out)
-}
-
-fn metrics_of(game: &DiscreteGame, profile: &[MixedStrategy], bvs: &[BidValues]) -> Metrics {
-    let mut metrics = Metrics::default();
-    for (i, bv) in bvs.iter().enumerate() {
-        let (loss, br, cur) = game.loss_of(i, &profile[i], bv);
-        push_metrics(&mut metrics, loss, br, cur);
-    }
-    metrics
+) -> Result<(Vec<Vec<f64>>, Metrics), SolveError> {
+    let mut u = Vec::new();
+    game.utilities(profile, &mut u)?;
+    let metrics = metrics_from_utilities(game, profile, &u);
+    Ok((u, metrics))
 }
 
 /// The regulariser of [`DualAveraging`].
@@ -157,11 +129,15 @@ impl Learner for DualAveraging {
         self.name
     }
 
-    fn step(&mut self, game: &DiscreteGame, state: State) -> Result<(State, Metrics), SolveError> {
-        let bvs = all_bid_values(game, &state.strategies)?;
-        let metrics = metrics_of(game, &state.strategies, &bvs);
-        let m = game.n_bids();
-        if self.dual.len() != game.n_bidders() {
+    fn step(&mut self, game: &dyn BayesGame, state: State) -> Result<(State, Metrics), SolveError> {
+        let (u, metrics) = utilities_and_metrics(game, &state.strategies)?;
+        if self.dual.len() != game.n_bidders()
+            || self
+                .dual
+                .iter()
+                .zip(&state.strategies)
+                .any(|(d, s)| d.len() != s.probs.len())
+        {
             self.dual = state
                 .strategies
                 .iter()
@@ -172,17 +148,17 @@ impl Learner for DualAveraging {
         let eta = self.eta * t.powf(-self.beta);
         let mut next = state.strategies;
         let regulariser = self.regulariser;
-        for (i, (s, bv)) in next.iter_mut().zip(&bvs).enumerate() {
-            let points = &game.types(i).points;
+        for (i, (s, ui)) in next.iter_mut().zip(&u).enumerate() {
+            let m = game.n_actions(i);
             self.dual[i]
                 .par_chunks_mut(m)
                 .zip(s.probs.par_chunks_mut(m))
-                .zip(points.par_iter())
+                .zip(ui.par_chunks(m))
                 .for_each_init(
                     || vec![0.0; m],
-                    |scratch, ((y, row), &v)| {
-                        for ((yj, &wj), &pj) in y.iter_mut().zip(&bv.win).zip(&bv.pay) {
-                            *yj += eta * (v * wj - pj);
+                    |scratch, ((y, row), urow)| {
+                        for (yj, &x) in y.iter_mut().zip(urow) {
+                            *yj += eta * x;
                         }
                         match regulariser {
                             Regulariser::Entropic => softmax(y, row),
@@ -248,15 +224,13 @@ impl Learner for FictitiousPlay {
         "fictitious-play"
     }
 
-    fn step(&mut self, game: &DiscreteGame, state: State) -> Result<(State, Metrics), SolveError> {
-        let bvs = all_bid_values(game, &state.strategies)?;
-        let metrics = metrics_of(game, &state.strategies, &bvs);
-        let m = game.n_bids();
+    fn step(&mut self, game: &dyn BayesGame, state: State) -> Result<(State, Metrics), SolveError> {
+        let (u, metrics) = utilities_and_metrics(game, &state.strategies)?;
         let k = (state.iter + 1) as f64;
         let mut next = state.strategies;
-        for (i, (s, bv)) in next.iter_mut().zip(&bvs).enumerate() {
-            let br = game.best_response(i, bv);
-            for (t, &j) in br.iter().enumerate() {
+        for (i, (s, ui)) in next.iter_mut().zip(&u).enumerate() {
+            let m = game.n_actions(i);
+            for (t, j) in best_actions(ui, m).into_iter().enumerate() {
                 let row = &mut s.probs[t * m..(t + 1) * m];
                 row.iter_mut().for_each(|p| *p *= k / (k + 1.0));
                 row[j] += 1.0 / (k + 1.0);
@@ -289,14 +263,15 @@ impl Learner for BestResponse {
         "best-response"
     }
 
-    fn step(&mut self, game: &DiscreteGame, state: State) -> Result<(State, Metrics), SolveError> {
-        let bvs = all_bid_values(game, &state.strategies)?;
-        let metrics = metrics_of(game, &state.strategies, &bvs);
-        let m = game.n_bids();
-        let next = bvs
+    fn step(&mut self, game: &dyn BayesGame, state: State) -> Result<(State, Metrics), SolveError> {
+        let (u, metrics) = utilities_and_metrics(game, &state.strategies)?;
+        let next = u
             .iter()
             .enumerate()
-            .map(|(i, bv)| MixedStrategy::pure(&game.best_response(i, bv), m))
+            .map(|(i, ui)| {
+                let m = game.n_actions(i);
+                MixedStrategy::pure(&best_actions(ui, m), m)
+            })
             .collect();
         Ok((
             State {

@@ -21,6 +21,7 @@
 
 mod complete_info;
 mod discrete_game;
+mod game;
 mod learner;
 pub mod named;
 mod solve;
@@ -33,6 +34,7 @@ pub use complete_info::{
 pub use discrete_game::{
     BidValues, DiscreteGame, Format, Metrics, MixedStrategy, SolveError, State, TypeGrid,
 };
+pub use game::{BayesGame, best_actions, mean_actions, metrics_from_utilities};
 pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
 pub use solve::{Progress, Solution, Solve, Stop};
 pub use verify_bne::{

@@ -13,9 +13,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::equilibrium::discrete_game::{
-    DiscreteGame, Metrics, MixedStrategy, SolveError, State, invalid,
-};
+use crate::equilibrium::discrete_game::{Metrics, MixedStrategy, SolveError, State, invalid};
+use crate::equilibrium::game::{BayesGame, mean_actions};
 use crate::equilibrium::learner::Learner;
 
 /// Why the loop stopped.
@@ -73,10 +72,26 @@ pub struct Solution {
 
 impl Solution {
     /// Mean bid at each type, per bidder.
-    pub fn mean_bids(&self, game: &DiscreteGame) -> Vec<Vec<f64>> {
+    pub fn mean_bids<G: BayesGame + ?Sized>(&self, game: &G) -> Vec<Vec<f64>> {
         self.strategies
             .iter()
-            .map(|s| s.mean_bids(game.bids()))
+            .enumerate()
+            .map(|(i, s)| {
+                mean_actions(game, i, s)
+                    .into_iter()
+                    .map(|a| a.first().copied().unwrap_or(0.0))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The mean of every action coordinate per bidder and type:
+    /// `[i][t][k]` (the bid on unit `k` for multi-unit games).
+    pub fn mean_actions<G: BayesGame + ?Sized>(&self, game: &G) -> Vec<Vec<Vec<f64>>> {
+        self.strategies
+            .iter()
+            .enumerate()
+            .map(|(i, s)| mean_actions(game, i, s))
             .collect()
     }
 }
@@ -85,7 +100,7 @@ type Observer<'o> = Box<dyn FnMut(&Progress<'_>) + 'o>;
 
 /// Runs a learner on a game.
 pub struct Solve<'g, 'o, L: Learner> {
-    game: &'g DiscreteGame,
+    game: &'g dyn BayesGame,
     learner: L,
     max_iters: usize,
     tol: f64,
@@ -97,7 +112,7 @@ pub struct Solve<'g, 'o, L: Learner> {
 
 impl<'g, 'o, L: Learner> Solve<'g, 'o, L> {
     /// A loop of at most 1000 iterations to a tolerance of 1e-3.
-    pub fn new(game: &'g DiscreteGame, learner: L) -> Self {
+    pub fn new(game: &'g dyn BayesGame, learner: L) -> Self {
         Solve {
             game,
             learner,

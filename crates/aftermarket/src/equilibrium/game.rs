@@ -1,0 +1,217 @@
+//! The seam between a discretised Bayesian game and the learners that
+//! solve it.
+//!
+//! A finite Bayesian game gives each bidder \\(i\\) types \\(t = 1, \dots,
+//! n_i\\) with marginal probabilities \\(w_{i,t}\\) and actions \\(a = 1,
+//! \dots, m_i\\) (a bid, a vector of marginal bids, a package bid). A mixed
+//! strategy is a row-stochastic \\(n_i \times m_i\\) matrix. Everything a
+//! learner needs from the game is the *interim utility* of every
+//! type–action pair against the others' current strategies,
+//! \\[ U_i[t, a] = E\big[u_i(a, \sigma_{-i}(\theta_{-i}) \mid \theta_i = t\big], \\]
+//! where the expectation is over the rivals' types given one's own (so
+//! correlated priors fit) and over their mixed actions; with an aftermarket
+//! it includes the continuation payoff of the trade that follows. How a
+//! game computes \\(U\\) is its own business: the single-item auction uses
+//! the law of the highest rival bid, multi-unit auctions order statistics,
+//! the combined market posteriors on the grid. Dual averaging, fictitious
+//! play and best-response iteration ([`crate::equilibrium::Learner`]) and
+//! the utility loss ([`BayesGame::utility_loss`]) only read \\(U\\).
+//!
+//! ## References
+//! - M. Fichtl, M. Oberlechner, M. Bichler, *Computing Bayes–Nash
+//!   equilibrium strategies in auction games via simultaneous online dual
+//!   averaging*, Operations Research (2024) — utilities as a tensor over
+//!   discretised types and actions.
+
+use crate::equilibrium::discrete_game::{Metrics, MixedStrategy, SolveError, State, push_metrics};
+
+/// A finite Bayesian game: types with marginal weights, actions, and the
+/// interim utility of every type–action pair against a profile.
+pub trait BayesGame: Send + Sync {
+    /// Number of bidders.
+    fn n_bidders(&self) -> usize;
+
+    /// Marginal probability of each of bidder `i`'s types (sums to 1).
+    fn type_weights(&self, i: usize) -> &[f64];
+
+    /// Bidder `i`'s type `t` as coordinates (one value, or marginal values).
+    fn type_point(&self, i: usize, t: usize) -> &[f64];
+
+    /// Number of bidder `i`'s actions.
+    fn n_actions(&self, i: usize) -> usize;
+
+    /// Bidder `i`'s action `a` as bid coordinates (one bid, or a bid vector).
+    fn action(&self, i: usize, a: usize) -> &[f64];
+
+    /// Interim utilities: `out[i][t * n_actions(i) + a]` is bidder `i`'s
+    /// expected utility of action `a` at type `t` against the others'
+    /// strategies in `profile` (its own strategy is ignored).
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    fn utilities(
+        &self,
+        profile: &[MixedStrategy],
+        out: &mut Vec<Vec<f64>>,
+    ) -> Result<(), SolveError>;
+
+    /// A short name of the game for reports.
+    fn describe(&self) -> String {
+        format!("{}-bidder game", self.n_bidders())
+    }
+
+    /// Checks that `profile` fits the game.
+    ///
+    /// # Errors
+    /// A wrong number of strategies or wrong dimensions.
+    fn check_profile(&self, profile: &[MixedStrategy]) -> Result<(), SolveError> {
+        if profile.len() != self.n_bidders() {
+            return Err(SolveError::Profile(format!(
+                "{} strategies for {} bidders",
+                profile.len(),
+                self.n_bidders()
+            )));
+        }
+        for (i, s) in profile.iter().enumerate() {
+            let (nt, na) = (self.type_weights(i).len(), self.n_actions(i));
+            if s.n_types != nt || s.n_bids != na || s.probs.len() != nt * na {
+                return Err(SolveError::Profile(format!(
+                    "bidder {i}: {}x{} strategy for a {nt}x{na} grid",
+                    s.n_types, s.n_bids
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The profile in which every type mixes uniformly over its actions.
+    fn uniform_state(&self) -> State {
+        State {
+            strategies: (0..self.n_bidders())
+                .map(|i| MixedStrategy::uniform(self.type_weights(i).len(), self.n_actions(i)))
+                .collect(),
+            iter: 0,
+        }
+    }
+
+    /// Utility loss of each bidder at `profile` (on this game's own grid).
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    fn utility_loss(&self, profile: &[MixedStrategy]) -> Result<Metrics, SolveError> {
+        let mut u = Vec::new();
+        self.utilities(profile, &mut u)?;
+        Ok(metrics_from_utilities(self, profile, &u))
+    }
+}
+
+/// Utility loss of each bidder from the interim utilities `u` of `profile`.
+pub fn metrics_from_utilities<G: BayesGame + ?Sized>(
+    game: &G,
+    profile: &[MixedStrategy],
+    u: &[Vec<f64>],
+) -> Metrics {
+    let mut metrics = Metrics::default();
+    for (i, (s, ui)) in profile.iter().zip(u).enumerate() {
+        let m = game.n_actions(i);
+        let mut br_total = 0.0;
+        let mut cur_total = 0.0;
+        for (t, (&w, row)) in game.type_weights(i).iter().zip(ui.chunks(m)).enumerate() {
+            let mut best = f64::NEG_INFINITY;
+            let mut cur = 0.0;
+            for (&x, &p) in row.iter().zip(s.row(t)) {
+                best = best.max(x);
+                cur += p * x;
+            }
+            br_total += w * best;
+            cur_total += w * cur;
+        }
+        push_metrics(
+            &mut metrics,
+            (br_total - cur_total).max(0.0),
+            br_total,
+            cur_total,
+        );
+    }
+    metrics
+}
+
+/// The best action of each type in the utility matrix `u` of a bidder with
+/// `m` actions (the lowest action among ties within 1e-15).
+pub fn best_actions(u: &[f64], m: usize) -> Vec<usize> {
+    u.chunks(m)
+        .map(|row| {
+            let mut best = f64::NEG_INFINITY;
+            let mut arg = 0;
+            for (a, &x) in row.iter().enumerate() {
+                if x > best + 1e-15 {
+                    best = x;
+                    arg = a;
+                }
+            }
+            arg
+        })
+        .collect()
+}
+
+/// The mean of each action coordinate at each type: `out[t][k]`.
+pub fn mean_actions<G: BayesGame + ?Sized>(game: &G, i: usize, s: &MixedStrategy) -> Vec<Vec<f64>> {
+    let m = game.n_actions(i);
+    let dim = if m > 0 { game.action(i, 0).len() } else { 0 };
+    (0..s.n_types)
+        .map(|t| {
+            let mut acc = vec![0.0; dim];
+            for (a, &p) in s.row(t).iter().enumerate() {
+                if p > 0.0 {
+                    for (x, &b) in acc.iter_mut().zip(game.action(i, a)) {
+                        *x += p * b;
+                    }
+                }
+            }
+            acc
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::equilibrium::{DiscreteGame, Format};
+    use crate::prior::{Prior, Uniform};
+
+    #[test]
+    fn utilities_are_value_times_win_minus_pay() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 4, 3, 1.0)
+            .expect("game");
+        let p = g.uniform_state().strategies;
+        let mut out = Vec::new();
+        g.utilities(&p, &mut out).expect("utilities");
+        let bv = g.bid_values(0, &p).expect("bid values");
+        // Type 0.625 (third cell) bidding 0.5: wins with 1/2, pays 0.5.
+        let x = out[0][2 * 3 + 1];
+        assert!((x - (0.625 * bv.win[1] - bv.pay[1])).abs() < 1e-15);
+        assert!((x - (0.625 - 0.5) * 0.5).abs() < 1e-12);
+        // The best response of every type is the lowest optimal bid.
+        let m = metrics_from_utilities(&g, &p, &out);
+        let br = best_actions(&out[0], 3);
+        let want: f64 = (0..4).map(|t| 0.25 * out[0][t * 3 + br[t]]).sum();
+        assert!((m.utility_loss[0] + m.utility[0] - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wrong_profile_is_an_error() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        let g =
+            DiscreteGame::new(Format::AllPay, 0.0, vec![u.clone(), u], 4, 3, 1.0).expect("game");
+        let err = g
+            .utility_loss(&[MixedStrategy::uniform(4, 3)])
+            .expect_err("one strategy");
+        assert_eq!(
+            err.to_string(),
+            "strategy profile: 1 strategies for 2 bidders"
+        );
+    }
+}
