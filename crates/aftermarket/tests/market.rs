@@ -268,3 +268,27 @@ fn a_failure_keeps_what_finished() {
         other => panic!("expected a partial failure, got {other:?}"),
     }
 }
+
+/// A posted price sells to the first arrival willing to pay, so a holder
+/// learns nothing about the later arrival: its resale offer is priced
+/// against the prior. (Conditioning on "the loser bid less", as in an
+/// auction, wrongly put buyer 2's value at 0 and killed all resale.)
+#[test]
+fn posted_price_winner_resells_against_the_prior() {
+    let sc = aftermarket::scenario::builtin::load("prophet-price-resale.toml").expect("builtin");
+    let cfg = McConfig {
+        episodes: 20_000,
+        seed: 7,
+        ..McConfig::default()
+    };
+    let rep = sc.market.monte_carlo(cfg, None).expect("run");
+    let resale = rep.get("resale_probability").expect("measure");
+    // Buyer 1 always buys and posts H/ε = 100; only v2 = 100 (ε/H = 0.01) buys.
+    assert!(
+        (resale.mean - 0.01).abs() < 4.0 * resale.std_error.unwrap_or(0.0) + 1e-9,
+        "resale probability {}",
+        resale.mean
+    );
+    let paid = rep.get("resale_payments").expect("measure");
+    assert!((paid.mean / resale.mean - 100.0).abs() < 1e-6);
+}

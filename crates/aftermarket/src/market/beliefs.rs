@@ -48,7 +48,8 @@ impl std::fmt::Display for Information {
 /// strictly increasing scalar strategy reveals `j`'s value; in a
 /// single-item auction the allocation bounds `j`'s bid by `i`'s own (the
 /// loser bid no more than the winner), hence `j`'s value by the inverse of
-/// its strategy. What cannot be inverted leaves the prior unchanged.
+/// its strategy; a posted price, where the first arrival willing to pay
+/// buys, bounds nothing. What cannot be inverted leaves the prior unchanged.
 ///
 /// # Errors
 /// Private values with a correlated prior that has no marginals.
@@ -118,7 +119,7 @@ fn posterior(
         }
         return Belief::Distribution(prior);
     }
-    if !single_item {
+    if !single_item || !market.mechanism.highest_bid_wins() {
         return Belief::Distribution(prior);
     }
     let Some(own) = bids.get(i).and_then(Bid::as_single) else {

@@ -264,6 +264,14 @@ pub trait Mechanism: Debug + Send + Sync {
     fn supply(&self) -> Supply;
     /// The shared rules.
     fn rules(&self) -> &AuctionRules;
+
+    /// Whether, with one item for sale, the winner's bid is at least every
+    /// loser's bid, so that losing tells a bidder the winner bid more and
+    /// winning tells it the losers bid less. True for auctions; false for
+    /// posted prices, where who buys depends on the arrival order.
+    fn highest_bid_wins(&self) -> bool {
+        true
+    }
     /// The outcome when ties are broken by `priority`.
     ///
     /// # Errors

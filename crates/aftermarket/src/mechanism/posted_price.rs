@@ -154,6 +154,9 @@ impl Mechanism for PostedPrice {
     fn rules(&self) -> &AuctionRules {
         &self.rules
     }
+    fn highest_bid_wins(&self) -> bool {
+        false
+    }
     fn outcome_with_priority(
         &self,
         bids: &[Bid],

@@ -23,6 +23,8 @@ builtin!(
     "first-price-uniform-resale.toml",
     "first-price-asymmetric-resale.toml",
     "speculator-uniform-price.toml",
+    "prophet-price-resale.toml",
+    "balanced-price-resale.toml",
 );
 
 /// The text of the built-in scenario `name`.
