@@ -23,6 +23,10 @@ builtin!(
     "first-price-uniform-resale.toml",
     "first-price-asymmetric-resale.toml",
     "speculator-uniform-price.toml",
+    "second-price-tioli-equal-revenue.toml",
+    "uniform-price-sequential-resale.toml",
+    "first-price-winner-posts.toml",
+    "all-pay-winner-posts.toml",
 );
 
 /// The text of the built-in scenario `name`.
