@@ -64,6 +64,8 @@ impl Offer {
 
 type AcquireRule = Arc<dyn Fn(f64) -> Option<usize> + Send + Sync>;
 type ActRule = Arc<dyn Fn(f64, Observed) -> Action + Send + Sync>;
+/// A signal and its likelihood as a function of the rival's value.
+type SignalWeight<'a> = (Observed, Box<dyn Fn(f64) -> f64 + 'a>);
 
 /// A strategy in the combined game: which structure to buy as a function
 /// of one's value, and what to do in the auction given one's value and
@@ -428,7 +430,7 @@ impl AcquisitionGame {
         &self,
         i: usize,
         choice: Option<usize>,
-    ) -> Result<Vec<(Observed, Box<dyn Fn(f64) -> f64 + '_>)>, InformationError> {
+    ) -> Result<Vec<SignalWeight<'_>>, InformationError> {
         match choice {
             None => Ok(vec![(Observed::NOTHING, Box::new(|_| 1.0))]),
             Some(k) => {

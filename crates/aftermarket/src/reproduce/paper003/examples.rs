@@ -538,3 +538,26 @@ fn theorem3_items() -> Result<Vec<Item>, ReproduceError> {
     }
     Ok(items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reproduce::Verdict;
+
+    #[test]
+    fn every_example_item_matches_its_reference() {
+        let items = items().expect("items");
+        let bad: Vec<String> = items
+            .iter()
+            .filter(|i| i.verdict == Verdict::Mismatch)
+            .map(|i| {
+                format!(
+                    "{}: reference {} computed {}",
+                    i.id, i.reference, i.computed
+                )
+            })
+            .collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        assert!(items.len() > 40, "{}", items.len());
+    }
+}
