@@ -158,3 +158,23 @@ proptest! {
         prop_assert!((u0 + u1 + s.revenue - s.net_welfare).abs() < 1e-7);
     }
 }
+
+#[test]
+fn learning_whether_the_rival_is_above_a_half_is_worth_an_eighth_to_the_top_type() {
+    // docs/information.md: two U[0,1] bidders bidding v/2; the top type's
+    // best use of 1{v_rival > 1/2} (bid 1/4 on "low", 1/2 on "high")
+    // earns 3/8 + 1/4 against 1/2.
+    let u: Arc<dyn crate::prior::Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("u"));
+    let offer = Offer::new(
+        Arc::new(Partition::new(vec![0.5]).expect("cut")),
+        InformationCost::constant(0.1).expect("cost"),
+    );
+    let g = AcquisitionGame::symmetric(Format::FirstPrice, u, vec![offer]).expect("game");
+    let p = Plan::uninformed("half", |v| Action::Bid(v / 2.0));
+    let br = g
+        .best_response(0, 1.0, &p, BidSearch::default())
+        .expect("br");
+    assert!(close(br.uninformed, 0.5, 1e-9), "{br:?}");
+    assert!(close(br.informed[0], 0.375 + 0.25 - 0.1, 1e-8), "{br:?}");
+    assert_eq!(br.offer, Some(0));
+}
