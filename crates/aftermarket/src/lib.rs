@@ -20,6 +20,7 @@
 //! | priors | [`prior`] |
 //! | primary mechanisms (M1) | [`mechanism`] |
 //! | a global bidder against local bidders (paper 000) | [`global_local`] |
+//! | information acquisition before the auction (paper 003) | [`information`] |
 //! | disclosure (Γ) | [`disclosure`] |
 //! | aftermarkets (M2) | [`resale`] |
 //! | divisible goods, buyers who also sell (paper 002) | [`reallocation`] |
@@ -79,6 +80,7 @@ pub mod equilibrium;
 pub mod error;
 pub mod formula;
 pub mod global_local;
+pub mod information;
 pub mod market;
 pub mod mechanism;
 pub mod prelude;

@@ -1,9 +1,14 @@
-//! Paper 003, Theorem 5 and Lemma 5: the first-price auction with the best
+//! Paper 003: Examples 1–3, Proposition 4 and Theorem 3 (in
+//! `examples`), and Theorem 5.
+//!
+//! Theorem 5 and Lemma 5: the first-price auction with the best
 //! anonymous reserve, followed by any ex-post-IR aftermarket with no bids
 //! revealed, earns at least the best anonymous posted-price revenue, which
 //! is within 2.62 of Myerson's optimal revenue for independent regular
 //! values (Jin et al. 2019). Checked on i.i.d. examples: Myerson's revenue
 //! E[max φ(v)⁺] by quadrature, the best anonymous price by search.
+
+mod examples;
 
 use super::{Item, PaperReport, ReproduceError, Source};
 use crate::analysis::balanced::{ANONYMOUS_REVENUE_RATIO, anonymous_pricing, myerson_revenue};
@@ -11,7 +16,7 @@ use crate::market::MarketError;
 use crate::prior::{Power, Prior, TruncatedNormal, Uniform};
 
 const CITATION: &str = "Moshe Babaioff, Nicole Immorlica, Yingkai Li, Brendan Lucier, \
-On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Theorem 5 so far)";
+On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Examples 1–3, Proposition 4, Theorems 3 and 5)";
 
 fn invalid(e: impl std::fmt::Display) -> ReproduceError {
     MarketError::Invalid(e.to_string()).into()
@@ -23,7 +28,7 @@ fn invalid(e: impl std::fmt::Display) -> ReproduceError {
 /// A law or computation that fails (a bug).
 pub fn reproduce() -> Result<PaperReport, ReproduceError> {
     let how = "analysis::balanced (quadrature; grid and golden-section search)";
-    let mut items = Vec::new();
+    let mut items = examples::items()?;
     let u = Uniform::new(0.0, 1.0).map_err(invalid)?;
     let my = myerson_revenue(&u, 2).map_err(invalid)?;
     let (r, anon) = anonymous_pricing(&u, 2).map_err(invalid)?;

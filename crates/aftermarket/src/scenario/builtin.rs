@@ -25,6 +25,10 @@ builtin!(
     "speculator-uniform-price.toml",
     "prophet-price-resale.toml",
     "balanced-price-resale.toml",
+    "second-price-tioli-equal-revenue.toml",
+    "uniform-price-sequential-resale.toml",
+    "first-price-winner-posts.toml",
+    "all-pay-winner-posts.toml",
 );
 
 /// The text of the built-in scenario `name`.
