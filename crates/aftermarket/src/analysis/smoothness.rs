@@ -56,7 +56,7 @@
 //! let (s, dev) = standard_deviations(&m, &v)?;
 //! // The rival bids 0.2: the top bidder's deviation earns (1 - 1/e) - 0.2.
 //! let e = evaluate(&m, &v, &[Bid::Single(0.0), Bid::Single(0.2)], &dev, s, None)?;
-//! assert!((e.deviation_utility - (1.0 - (-1f64).exp() - 0.2)).abs() < 1e-9);
+//! assert!((e.per_bidder[0] - (1.0 - (-1f64).exp() - 0.2)).abs() < 1e-9);
 //! assert!(e.slack >= 0.0);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
