@@ -249,3 +249,108 @@ fn table_lists_the_papers_constants() {
             .starts_with("no bound")
     );
 }
+
+mod combined {
+    use super::*;
+    use crate::disclosure::Policy;
+    use crate::resale::{
+        Aftermarket, Competitive, CostBearer, Indifference, NashBargaining, NoResale, Proposer,
+        SequentialPostedPrices, TakeItOrLeaveIt, WinnerPostsPrice,
+    };
+    use proptest::prelude::*;
+
+    /// Every aftermarket of the library that is a trade mechanism
+    /// (voluntary participation, weak budget balance) and sells units.
+    fn aftermarkets(n: usize) -> Vec<Box<dyn Aftermarket>> {
+        vec![
+            Box::new(NoResale),
+            Box::new(TakeItOrLeaveIt::new(Proposer::Holder, Indifference::Accept)),
+            Box::new(TakeItOrLeaveIt::new(Proposer::Buyer, Indifference::Reject)),
+            Box::new(WinnerPostsPrice::new(Indifference::Accept)),
+            Box::new(
+                NashBargaining::new(vec![1.0; n], 0.7, 0.05, CostBearer::Both).expect("valid"),
+            ),
+            Box::new(Competitive),
+            Box::new(SequentialPostedPrices::new(Indifference::Accept)),
+        ]
+    }
+
+    fn check(
+        mech: &dyn Mechanism,
+        values: &[f64],
+        bids: &[f64],
+        market: usize,
+    ) -> Result<(), TestCaseError> {
+        let v = single(values);
+        let b: Vec<Bid> = bids.iter().map(|x| Bid::Single(*x)).collect();
+        let markets = aftermarkets(v.len());
+        let am = markets[market % markets.len()].as_ref();
+        let stage2 = Stage2 {
+            aftermarket: am,
+            disclosure: &Policy::AllBids,
+        };
+        let (s, dev) = standard_deviations(mech, &v).expect("known");
+        let alone = evaluate(mech, &v, &b, &dev, s, None).expect("auction");
+        let with = evaluate(mech, &v, &b, &dev, s, Some(&stage2)).expect("combined");
+        // Lemma 2's chain: opting out keeps the auction utility (voluntary
+        // participation), and the aftermarket only adds revenue (weak
+        // budget balance).
+        prop_assert!((with.deviation_utility - alone.deviation_utility).abs() < 1e-9);
+        prop_assert!(with.revenue >= alone.revenue - 1e-9, "{} < {}", with.revenue, alone.revenue);
+        prop_assert!(
+            with.slack >= -1e-9,
+            "{} + {}: slack {} at v = {values:?}, b = {bids:?}",
+            mech.name(),
+            am.name(),
+            with.slack
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// T13 (paper 003, Lemma 2): first-price followed by any trade
+        /// mechanism, with the opt-out deviation, is (1 − 1/e, 1)-smooth.
+        #[test]
+        fn first_price_with_any_aftermarket_is_smooth(
+            values in proptest::collection::vec(0.0f64..1.0, 2..4),
+            bids in proptest::collection::vec(0.0f64..1.5, 3),
+            market in 0usize..7,
+        ) {
+            let fp = FirstPrice::new(AuctionRules::default()).expect("valid");
+            check(&fp, &values, &bids[..values.len()], market)?;
+        }
+
+        /// T13 for all-pay: (1/2, 1).
+        #[test]
+        fn all_pay_with_any_aftermarket_is_smooth(
+            values in proptest::collection::vec(0.0f64..1.0, 2..4),
+            bids in proptest::collection::vec(0.0f64..1.5, 3),
+            market in 0usize..7,
+        ) {
+            let ap = AllPay::new(AuctionRules::default()).expect("valid");
+            check(&ap, &values, &bids[..values.len()], market)?;
+        }
+    }
+
+    #[test]
+    fn combined_search_finds_no_violation() {
+        let fp = FirstPrice::new(AuctionRules::default()).expect("valid");
+        let pab = PayAsBid::new(AuctionRules::default(), 2).expect("valid");
+        for am in aftermarkets(2) {
+            let stage2 = Stage2 {
+                aftermarket: am.as_ref(),
+                disclosure: &Policy::AllBids,
+            };
+            let r = search_violation(&fp, &draw_single(2), Some(&stage2), &quick(71)).expect("ok");
+            assert!(r.min_relative_slack >= -1e-9, "{}: {}", am.name(), r.worst.describe());
+            match search_violation(&pab, &draw_units(2, 2), Some(&stage2), &quick(72)) {
+                Ok(r) => assert!(r.min_relative_slack >= -1e-9, "{}", r.worst.describe()),
+                // Single-unit aftermarkets refuse two units: not a failure.
+                Err(SmoothnessError::Resale(_)) => {}
+                Err(e) => panic!("{}: {e}", am.name()),
+            }
+        }
+    }
+}
