@@ -73,6 +73,7 @@
 
 mod bounds;
 mod deviation;
+mod equilibrium;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -82,6 +83,7 @@ pub use deviation::{
     Deviation, Evaluation, ScaleLaw, Stage2, deviation_utility, evaluate, expected_utility,
     revenue, standard_deviations,
 };
+pub use equilibrium::{GridWelfare, grid_welfare};
 pub use search::{
     Instance, LambdaBound, SearchConfig, SearchReport, best_responses, search_lambda_bound,
     search_violation,

@@ -296,7 +296,12 @@ mod combined {
         // participation), and the aftermarket only adds revenue (weak
         // budget balance).
         prop_assert!((with.deviation_utility - alone.deviation_utility).abs() < 1e-9);
-        prop_assert!(with.revenue >= alone.revenue - 1e-9, "{} < {}", with.revenue, alone.revenue);
+        prop_assert!(
+            with.revenue >= alone.revenue - 1e-9,
+            "{} < {}",
+            with.revenue,
+            alone.revenue
+        );
         prop_assert!(
             with.slack >= -1e-9,
             "{} + {}: slack {} at v = {values:?}, b = {bids:?}",
@@ -344,13 +349,74 @@ mod combined {
                 disclosure: &Policy::AllBids,
             };
             let r = search_violation(&fp, &draw_single(2), Some(&stage2), &quick(71)).expect("ok");
-            assert!(r.min_relative_slack >= -1e-9, "{}: {}", am.name(), r.worst.describe());
+            assert!(
+                r.min_relative_slack >= -1e-9,
+                "{}: {}",
+                am.name(),
+                r.worst.describe()
+            );
             match search_violation(&pab, &draw_units(2, 2), Some(&stage2), &quick(72)) {
                 Ok(r) => assert!(r.min_relative_slack >= -1e-9, "{}", r.worst.describe()),
                 // Single-unit aftermarkets refuse two units: not a failure.
                 Err(SmoothnessError::Resale(_)) => {}
                 Err(e) => panic!("{}: {e}", am.name()),
             }
+        }
+    }
+}
+
+mod equilibria {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::equilibrium::{DiscreteGame, DualAveraging, Format, MixedStrategy, Solve};
+    use crate::prior::{Power, Prior, Uniform};
+    use proptest::prelude::*;
+
+    #[test]
+    fn grid_optimum_is_the_expected_maximum() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("valid"));
+        let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 200, 4, 1.0)
+            .expect("game");
+        let truthless = vec![MixedStrategy::uniform(200, 4); 2];
+        let w = grid_welfare(&g, &truthless).expect("fits");
+        assert!((w.optimal - 2.0 / 3.0).abs() < 1e-3, "{}", w.optimal);
+        // Bids independent of values: the winner is a random bidder.
+        assert!((w.welfare - 0.5).abs() < 1e-3, "{}", w.welfare);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6))]
+
+        /// T14 (paper 003, Theorems 1–2): a solved first-price or all-pay
+        /// equilibrium on random priors keeps OPT / welfare within μ/λ,
+        /// up to its verified ε and the grid's step.
+        #[test]
+        fn solved_equilibria_respect_their_bound(
+            w1 in 0.5f64..2.0, w2 in 0.5f64..2.0, a in 0.5f64..3.0, all_pay in any::<bool>(),
+        ) {
+            let p1: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, w1).expect("valid"));
+            let p2: Arc<dyn Prior> = Arc::new(Power::new(w2, a).expect("valid"));
+            let (format, name) = if all_pay {
+                (Format::AllPay, "all-pay")
+            } else {
+                (Format::FirstPrice, "first-price")
+            };
+            let b_max = w1.max(w2);
+            let game = DiscreteGame::new(format, 0.0, vec![p1, p2], 24, 25, b_max).expect("game");
+            let sol = Solve::new(&game, DualAveraging::entropic(2.0, 0.0).expect("valid"))
+                .max_iters(300)
+                .tol(1e-3)
+                .history(false)
+                .run()
+                .expect("solve");
+            let w = grid_welfare(&game, &sol.strategies).expect("fits");
+            let s = poa_bound(name).smoothness.expect("bounded");
+            let eps: f64 = sol.metrics.utility_loss.iter().sum();
+            let grid_step = b_max / 24.0;
+            // Wel ≥ (λ·OPT − Σε)/μ, less what the bid grid cannot express.
+            let floor = (s.lambda * w.optimal - eps) / s.mu - 2.0 * grid_step;
+            prop_assert!(w.welfare >= floor, "{name}: welfare {} < {floor} (OPT {})", w.welfare, w.optimal);
         }
     }
 }
