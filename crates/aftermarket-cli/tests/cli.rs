@@ -183,6 +183,9 @@ fn compare_lists_every_format_with_its_guarantee() {
         "(1 − 1/e)·E[OPT]",
         "½·E[OPT]",
         "every Bayes–Nash equilibrium",
+        "PoA bound (smoothness)",
+        "e/(e−1) ≈ 1.582 (pay-as-bid",
+        "no bound (uniform-price is not smooth",
     ] {
         assert!(s.contains(needle), "missing {needle:?} in\n{s}");
     }
@@ -191,4 +194,5 @@ fn compare_lists_every_format_with_its_guarantee() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["version"], 1);
     assert_eq!(v["rows"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["rows"][3]["poa_bound"]["smoothness"]["mu"], 1.0);
 }

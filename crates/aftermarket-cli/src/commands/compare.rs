@@ -7,6 +7,7 @@ use std::path::Path;
 
 use aftermarket::analysis::balanced::{expected_optimal_welfare, reserve_guarantee};
 use aftermarket::analysis::measures::Estimate;
+use aftermarket::analysis::smoothness::poa_bound;
 use aftermarket::scenario::Scenario;
 use aftermarket::values::Supply;
 use anyhow::Context;
@@ -25,6 +26,7 @@ struct Variant {
     kind: &'static str,
     strategies: &'static str,
     guarantee: String,
+    bound: aftermarket::analysis::smoothness::Bound,
     welfare: Estimate,
     revenue: Estimate,
     resale: Estimate,
@@ -114,6 +116,7 @@ pub fn run(path: &Path, json: bool) -> anyhow::Result<Verdict> {
         kind: "scenario",
         strategies: "given",
         guarantee: guarantee_of(&own_kind, opt.mean),
+        bound: poa_bound(&own_kind),
         welfare: w,
         revenue: rev,
         resale: rs,
@@ -173,6 +176,7 @@ pub fn run(path: &Path, json: bool) -> anyhow::Result<Verdict> {
             kind,
             strategies,
             guarantee,
+            bound: poa_bound(kind),
             welfare: w,
             revenue: rev,
             resale: rs,
@@ -193,6 +197,11 @@ which need not be equilibria.";
                     "revenue": v.revenue,
                     "resale_volume": v.resale,
                     "guarantee": v.guarantee,
+                    "poa_bound": {
+                        "ratio": v.bound.poa(),
+                        "smoothness": v.bound.smoothness,
+                        "text": v.bound.describe(),
+                    },
                 })
             })
             .collect();
@@ -218,6 +227,7 @@ which need not be equilibria.";
             "revenue",
             "resale volume",
             "guarantee",
+            "PoA bound (smoothness)",
         ]);
         for v in &variants {
             let ratio = if opt.mean > 0.0 {
@@ -233,6 +243,7 @@ which need not be equilibria.";
                 show(&v.revenue),
                 show(&v.resale),
                 v.guarantee.clone(),
+                v.bound.describe(),
             ]);
         }
         format!(

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use aftermarket::analysis::smoothness::{grid_welfare, poa_bound};
 use aftermarket::equilibrium::{
     BestResponse, BidFn, DiscreteGame, DualAveraging, FictitiousPlay, Format, Learner, Solution,
     Solve, Stop, VerifyGrid, table_bid_fn, verify_on_grid,
@@ -170,6 +171,9 @@ pub fn run(path: &Path, json: bool, strategies_out: Option<&Path>) -> anyhow::Re
         b_max,
     };
     let eps = verify_on_grid(format, gf.reserve, &priors, &profile, &vgrid)?;
+    // Smoothness bounds every equilibrium's OPT/welfare; shown beside this one's.
+    let bound = poa_bound(format.name());
+    let gw = grid_welfare(&game, &sol.strategies)?;
     if let Some(out) = strategies_out {
         let entries = names
             .iter()
@@ -190,6 +194,13 @@ pub fn run(path: &Path, json: bool, strategies_out: Option<&Path>) -> anyhow::Re
             "stop": sol.stop.name(),
             "iters": sol.iters,
             "seconds": sol.elapsed.as_secs_f64(),
+            "welfare": gw.welfare,
+            "optimal_welfare": gw.optimal,
+            "poa_bound": {
+                "ratio": bound.poa(),
+                "smoothness": bound.smoothness,
+                "text": bound.describe(),
+            },
             "bidders": names.iter().enumerate().map(|(i, n)| serde_json::json!({
                 "name": n,
                 "types": game.types(i).points,
@@ -218,6 +229,14 @@ pub fn run(path: &Path, json: bool, strategies_out: Option<&Path>) -> anyhow::Re
                 num(eps.relative_loss[i])
             );
         }
+        println!(
+            "OPT/welfare on the grid: {} (welfare {}, OPT {}); PoA bound (smoothness): {}; max ε: {}",
+            num(gw.ratio()),
+            num(gw.welfare),
+            num(gw.optimal),
+            bound.describe(),
+            num(eps.max_absolute())
+        );
         println!(
             "{} iterations of {} in {:.3} s; stop: {}",
             sol.iters,

@@ -3,6 +3,7 @@
 pub mod balanced;
 pub mod measures;
 pub mod quadrature;
+pub mod smoothness;
 pub mod speculator;
 pub mod sweep;
 pub mod welfare;

@@ -1,5 +1,6 @@
 //! Paper 003: Examples 1–3, Proposition 4 and Theorem 3 (in
-//! `examples`), and Theorem 5.
+//! `examples`), smoothness and the price-of-anarchy bounds (T13, T14, T21,
+//! in `smoothness`), and Theorem 5.
 //!
 //! Theorem 5 and Lemma 5: the first-price auction with the best
 //! anonymous reserve, followed by any ex-post-IR aftermarket with no bids
@@ -9,6 +10,7 @@
 //! E[max φ(v)⁺] by quadrature, the best anonymous price by search.
 
 mod examples;
+mod smoothness;
 
 use super::{Item, PaperReport, ReproduceError, Source};
 use crate::analysis::balanced::{ANONYMOUS_REVENUE_RATIO, anonymous_pricing, myerson_revenue};
@@ -16,7 +18,7 @@ use crate::market::MarketError;
 use crate::prior::{Power, Prior, TruncatedNormal, Uniform};
 
 const CITATION: &str = "Moshe Babaioff, Nicole Immorlica, Yingkai Li, Brendan Lucier, \
-On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Examples 1–3, Proposition 4, Theorems 3 and 5)";
+On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Examples 1–3, Proposition 4, Lemma 2, Theorems 1–3 and 5)";
 
 fn invalid(e: impl std::fmt::Display) -> ReproduceError {
     MarketError::Invalid(e.to_string()).into()
@@ -106,6 +108,7 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
             ));
         }
     }
+    items.extend(smoothness::items()?);
     Ok(PaperReport {
         paper: "003".into(),
         citation: CITATION.into(),
