@@ -5,6 +5,8 @@
 //! values (Jin et al. 2019). Checked on i.i.d. examples: Myerson's revenue
 //! E[max φ(v)⁺] by quadrature, the best anonymous price by search.
 
+mod equilibria;
+
 use super::{Item, PaperReport, ReproduceError, Source};
 use crate::analysis::balanced::{ANONYMOUS_REVENUE_RATIO, anonymous_pricing, myerson_revenue};
 use crate::market::MarketError;
@@ -101,6 +103,7 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
             ));
         }
     }
+    items.extend(equilibria::items()?);
     Ok(PaperReport {
         paper: "003".into(),
         citation: CITATION.into(),

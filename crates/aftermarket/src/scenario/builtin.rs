@@ -23,6 +23,7 @@ builtin!(
     "first-price-uniform-resale.toml",
     "first-price-asymmetric-resale.toml",
     "speculator-uniform-price.toml",
+    "bid-contingent-resale.toml",
 );
 
 /// The text of the built-in scenario `name`.
