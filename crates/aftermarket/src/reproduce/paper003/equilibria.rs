@@ -357,7 +357,7 @@ auction's own grid gain {g0:.2e})"
         ),
         Item::compare(
             "t17.pos.fpa-uniform",
-            "Price of stability (OPT / best verified equilibrium welfare), first-price, 2 × U[0,1]",
+            "Price of stability (OPT / welfare of the closed-form BNE b = v/2, an ε-equilibrium on the grid with ε the auction's own), first-price, 2 × U[0,1]",
             1.0,
             Source::Derived,
             opt / w1,
