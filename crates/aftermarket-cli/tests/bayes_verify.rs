@@ -37,10 +37,7 @@ fn example_4_of_paper_003_is_not_an_equilibrium() {
     let gain_of = |bidder: &str, value: f64| {
         types
             .iter()
-            .find(|t| {
-                t["bidder"] == bidder
-                    && t["valuation"]["units"]["marginals"][0].as_f64() == Some(value)
-            })
+            .find(|t| t["bidder"] == bidder && t["valuation"]["units"][0].as_f64() == Some(value))
             .and_then(|t| t["gain"].as_f64())
     };
     for value in [0.0, 2.0] {

@@ -215,7 +215,12 @@ fn run_bayes(
         ]);
         for c in &rep.types {
             let ty = match c.valuation.as_units() {
-                Some(mv) if mv.as_slice().len() > 1 => format!("{:?}", mv.as_slice()),
+                Some(mv) if mv.as_slice().len() > 1 => mv
+                    .as_slice()
+                    .iter()
+                    .map(|x| num(*x))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 _ => num(c.valuation.headline()),
             };
             t.row(vec![
