@@ -30,7 +30,13 @@ pub const TRIGGER_TOL: f64 = 1e-9;
 /// let vals = [Valuation::single(1.1)?, Valuation::single(2.0)?, Valuation::single(10.0)?];
 /// let bids = [Bid::Single(0.0), Bid::Single(2.0), Bid::Single(1.0)];
 /// let holdings = vec![Holding::Units(0), Holding::Units(1), Holding::Units(0)];
-/// let outcome = Outcome { allocation: holdings.clone(), payments: vec![0.0, 2.0, 0.0] };
+/// let outcome = Outcome {
+///     allocation: holdings.clone(),
+///     payments: vec![0.0, 2.0, 0.0],
+///     unsold: Holding::Units(0),
+///     price: Some(2.0),
+///     winning_bid: Some(2.0),
+/// };
 /// let obs: Vec<_> = (0..3).map(|i| Policy::AllBids.observe(i, &bids, &outcome)).collect();
 /// let ctx = ResaleContext {
 ///     supply: Supply::Units { m: 1 },
