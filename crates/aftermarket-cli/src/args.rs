@@ -89,6 +89,12 @@ pub enum Command {
         /// Extra critical levels (e.g. willingness to pay), comma-separated.
         #[arg(long, value_delimiter = ',')]
         levels: Vec<f64>,
+        /// Bayesian scenarios: quantile points per continuous prior.
+        #[arg(long, default_value_t = 8)]
+        grid: usize,
+        /// Bayesian scenarios: leave halves of the levels out of the critical bids.
+        #[arg(long)]
+        no_halves: bool,
     },
     /// The four regimes of Pagnozzi (2009) for a two-bidder, two-unit
     /// scenario with a nash-bargaining aftermarket: equilibria, revenues,

@@ -35,7 +35,16 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             eps,
             tol,
             levels,
-        } => verify::run(&scenario, json, eps, tol, &levels),
+            grid,
+            no_halves,
+        } => verify::run(
+            &scenario,
+            json,
+            eps,
+            tol,
+            &levels,
+            &verify::BayesFlags { grid, no_halves },
+        ),
         Command::Regimes {
             scenario,
             json,

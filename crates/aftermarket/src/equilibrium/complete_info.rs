@@ -220,7 +220,11 @@ fn binomial(n: usize, k: usize) -> usize {
 }
 
 /// Every bid of shape `form` over `levels`.
-fn deviations(form: BidForm, levels: &[f64], limit: usize) -> Result<Vec<Bid>, EquilibriumError> {
+pub(super) fn deviations(
+    form: BidForm,
+    levels: &[f64],
+    limit: usize,
+) -> Result<Vec<Bid>, EquilibriumError> {
     let l = levels.len();
     let check = |count: usize| {
         if count > limit {

@@ -19,6 +19,7 @@
 //! their halves and the levels ±ε), with ties broken both for and against
 //! the deviator, checks every deviation that matters.
 
+mod bayes_check;
 mod complete_info;
 mod discrete_game;
 mod game;
@@ -26,7 +27,11 @@ mod learner;
 pub mod named;
 mod solve;
 mod verify_bne;
+mod weak_dominance;
 
+pub use bayes_check::{
+    BayesOptions, BayesReport, ExAnte, TypeCheck, TypeSpace, type_space, verify_bayes,
+};
 pub use complete_info::{
     BidderCheck, DEFAULT_EPS, NashReport, TieSide, VerifyOptions, critical_levels,
     expected_payoffs, verify_complete_information,
@@ -39,6 +44,10 @@ pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulari
 pub use solve::{Progress, Solution, Solve, Stop};
 pub use verify_bne::{
     BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
+};
+pub use weak_dominance::{
+    BidPolicy, Comparison, FiniteGame, MAX_COMPARISONS, Removed, Round, SecondPriceResale,
+    Survivors, all_actions, compare, eliminate, eliminate_once,
 };
 
 use thiserror::Error;
@@ -75,6 +84,14 @@ pub enum EquilibriumError {
     #[error("{count} deviations per bidder exceed the limit of {limit} (max_deviations)")]
     TooMany {
         /// Deviations needed.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Too many type profiles to enumerate.
+    #[error("{count} type profiles exceed the limit of {limit} (max_profiles)")]
+    TooManyProfiles {
+        /// Profiles needed.
         count: usize,
         /// The limit.
         limit: usize,

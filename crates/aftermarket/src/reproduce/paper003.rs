@@ -1,6 +1,8 @@
 //! Paper 003: Examples 1–3, Proposition 4 and Theorem 3 (in
 //! `examples`), smoothness and the price-of-anarchy bounds (T13, T14, T21,
-//! in `smoothness`), and Theorem 5.
+//! in `smoothness`), equilibrium checks with the aftermarket, weak
+//! dominance and the price of stability (T9, T12, T16, T17, in
+//! `equilibria`), and Theorem 5.
 //!
 //! Theorem 5 and Lemma 5: the first-price auction with the best
 //! anonymous reserve, followed by any ex-post-IR aftermarket with no bids
@@ -9,6 +11,7 @@
 //! values (Jin et al. 2019). Checked on i.i.d. examples: Myerson's revenue
 //! E[max φ(v)⁺] by quadrature, the best anonymous price by search.
 
+mod equilibria;
 mod examples;
 mod smoothness;
 
@@ -18,7 +21,7 @@ use crate::market::MarketError;
 use crate::prior::{Power, Prior, TruncatedNormal, Uniform};
 
 const CITATION: &str = "Moshe Babaioff, Nicole Immorlica, Yingkai Li, Brendan Lucier, \
-On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Examples 1–3, Proposition 4, Lemma 2, Theorems 1–3 and 5)";
+On the Impact of Information Acquisition and Aftermarkets on Auction Efficiency (Examples 1–3, Proposition 4, Examples 2 and 4 checked, Lemma 2, Observation 1, Theorems 1–5)";
 
 fn invalid(e: impl std::fmt::Display) -> ReproduceError {
     MarketError::Invalid(e.to_string()).into()
@@ -109,6 +112,7 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
         }
     }
     items.extend(smoothness::items()?);
+    items.extend(equilibria::items()?);
     Ok(PaperReport {
         paper: "003".into(),
         citation: CITATION.into(),

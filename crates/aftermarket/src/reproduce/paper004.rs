@@ -16,6 +16,8 @@
 //! aftermarket) by closed form, with the balanced price E[max]/2 keeping
 //! half of E[OPT] (Theorem 4).
 
+mod equilibria;
+
 use super::{Item, PaperReport, ReproduceError, Source};
 use crate::analysis::speculator::SpeculatorExample;
 use crate::market::McConfig;
@@ -109,6 +111,7 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
     items.extend(example2());
     items.extend(example2_scenarios()?);
     items.extend(example4()?);
+    items.extend(equilibria::items()?);
     Ok(PaperReport {
         paper: "004".into(),
         citation: CITATION.into(),

@@ -17,6 +17,7 @@
 //! probability p); it then lists its branches with probabilities, so the
 //! runner can average exactly or sample.
 
+mod bid_contingent;
 mod competitive;
 mod efficient;
 mod monopolist;
@@ -30,6 +31,7 @@ mod take_it_or_leave_it;
 mod test_laws;
 mod winner_posts;
 
+pub use bid_contingent::BidContingentTrade;
 pub use competitive::Competitive;
 pub use monopolist::{MonopolistReseller, MonopolyOffer};
 pub use nash::{CostBearer, NashBargaining};

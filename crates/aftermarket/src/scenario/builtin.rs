@@ -29,6 +29,7 @@ builtin!(
     "uniform-price-sequential-resale.toml",
     "first-price-winner-posts.toml",
     "all-pay-winner-posts.toml",
+    "bid-contingent-resale.toml",
 );
 
 /// The text of the built-in scenario `name`.

@@ -306,6 +306,22 @@ pub struct RawAftermarket {
     /// The order in which buyers may buy.
     #[serde(default)]
     pub buyer_order: Option<Vec<String>>,
+    /// Bid-contingent trade: the bid profile (one bid per bidder) that
+    /// allows trade.
+    #[serde(default)]
+    pub trigger: Option<Vec<f64>>,
+    /// Bid-contingent trade: the buyer.
+    #[serde(default)]
+    pub buyer: Option<String>,
+    /// Bid-contingent trade: what the seller receives.
+    #[serde(default)]
+    pub seller_receives: Option<f64>,
+    /// Bid-contingent trade: what the buyer pays.
+    #[serde(default)]
+    pub buyer_pays: Option<f64>,
+    /// Bid-contingent trade: what third parties receive, by name.
+    #[serde(default)]
+    pub side_payments: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 /// How to run the scenario.

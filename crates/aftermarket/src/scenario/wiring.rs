@@ -40,6 +40,7 @@ pub const AFTERMARKETS: &[&str] = &[
     "sequential-posted-prices",
     "monopolist-reseller",
     "competitive",
+    "bid-contingent",
 ];
 
 fn unused(ctx: &Ctx, m: &RawMechanism, allowed: &[&str]) -> Result<(), ScenarioError> {
@@ -216,6 +217,11 @@ fn only(ctx: &Ctx, a: &RawAftermarket, allowed: &[&str]) -> Result<(), ScenarioE
         ("indifference", a.indifference.is_some()),
         ("seller", a.seller.is_some()),
         ("buyer-order", a.buyer_order.is_some()),
+        ("trigger", a.trigger.is_some()),
+        ("buyer", a.buyer.is_some()),
+        ("seller-receives", a.seller_receives.is_some()),
+        ("buyer-pays", a.buyer_pays.is_some()),
+        ("side-payments", a.side_payments.is_some()),
     ];
     for (name, set) in given {
         if set && !allowed.contains(&name) {
@@ -371,6 +377,65 @@ pub(super) fn aftermarket(
         "competitive" => {
             only(ctx, a, &[])?;
             Arc::new(rs::Competitive)
+        }
+        "bid-contingent" => {
+            only(
+                ctx,
+                a,
+                &[
+                    "trigger",
+                    "seller",
+                    "buyer",
+                    "seller-receives",
+                    "buyer-pays",
+                    "side-payments",
+                    "indifference",
+                ],
+            )?;
+            let need = |key: &str| {
+                ctx.err(
+                    format!("aftermarket.{key}"),
+                    "missing: bid-contingent trade needs it",
+                )
+            };
+            let trigger = a.trigger.clone().ok_or_else(|| need("trigger"))?;
+            if trigger.len() != ctx.names.len() {
+                return Err(ctx.err(
+                    "aftermarket.trigger",
+                    format!(
+                        "needs one bid per bidder ({}), got {}",
+                        ctx.names.len(),
+                        trigger.len()
+                    ),
+                ));
+            }
+            let seller = ctx.bidder(
+                "aftermarket.seller",
+                a.seller.as_deref().ok_or_else(|| need("seller"))?,
+            )?;
+            let buyer = ctx.bidder(
+                "aftermarket.buyer",
+                a.buyer.as_deref().ok_or_else(|| need("buyer"))?,
+            )?;
+            let side = match &a.side_payments {
+                Some(map) => map
+                    .iter()
+                    .map(|(name, x)| Ok((ctx.bidder("aftermarket.side-payments", name)?, *x)))
+                    .collect::<Result<Vec<_>, ScenarioError>>()?,
+                None => Vec::new(),
+            };
+            Arc::new(
+                rs::BidContingentTrade::new(
+                    trigger,
+                    seller,
+                    buyer,
+                    a.seller_receives.ok_or_else(|| need("seller-receives"))?,
+                    a.buyer_pays.ok_or_else(|| need("buyer-pays"))?,
+                    side,
+                    indifference(ctx, a)?,
+                )
+                .map_err(e)?,
+            )
         }
         other => {
             return Err(ctx.err(
