@@ -10,6 +10,7 @@ mod run;
 mod solve;
 mod sweep;
 mod verify;
+mod verify_strategies;
 
 use crate::Verdict;
 use crate::args::{Args, Command};
@@ -35,7 +36,11 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             eps,
             tol,
             levels,
-        } => verify::run(&scenario, json, eps, tol, &levels),
+            strategies,
+        } => match strategies {
+            Some(file) => verify_strategies::run(&scenario, &file, json, tol.max(1e-3)),
+            None => verify::run(&scenario, json, eps, tol, &levels),
+        },
         Command::Regimes {
             scenario,
             json,
@@ -47,6 +52,7 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             game,
             json,
             strategies_out,
-        } => solve::run(&game, json, strategies_out.as_deref()),
+            plot,
+        } => solve::run(&game, json, strategies_out.as_deref(), plot.as_deref()),
     }
 }

@@ -359,8 +359,12 @@ pub fn solve_coarse_to_fine(
         let init = learner
             .initial_state(g)
             .unwrap_or_else(|| g.uniform_state());
+        // A coarse level may spend at most half of what is left, so the
+        // finest level always gets a share of the budget.
+        let left = opts.max_iters.saturating_sub(used).max(1);
+        let budget = if k == last { left } else { left.div_ceil(2) };
         let (sol, learner) = Solve::new(g, learner)
-            .max_iters(opts.max_iters.saturating_sub(used).max(1))
+            .max_iters(budget)
             .tol(opts.tol)
             .history(false)
             .init(init)
