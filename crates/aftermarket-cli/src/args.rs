@@ -95,6 +95,10 @@ pub enum Command {
         /// Bayesian scenarios: leave halves of the levels out of the critical bids.
         #[arg(long)]
         no_halves: bool,
+        /// Check a Bayesian profile in a solve game file instead (one bid
+        /// function per bidder; see docs/solve.md).
+        #[arg(long)]
+        strategies: Option<PathBuf>,
     },
     /// The four regimes of Pagnozzi (2009) for a two-bidder, two-unit
     /// scenario with a nash-bargaining aftermarket: equilibria, revenues,
@@ -121,8 +125,8 @@ pub enum Command {
     /// Evaluate a scenario over a grid of parameter values, in parallel,
     /// writing each point to a CSV file as it finishes.
     Sweep(Box<SweepArgs>),
-    /// Solve a single-item auction for a Bayes-Nash equilibrium on a grid
-    /// of types and bids (see docs/solve.md).
+    /// Solve a game file for a Bayes-Nash equilibrium on a grid of types
+    /// and bids (see docs/solve.md).
     Solve {
         /// The game file.
         game: PathBuf,
@@ -132,6 +136,9 @@ pub enum Command {
         /// Write the solved strategies (mean bid per type) to this file.
         #[arg(long)]
         strategies_out: Option<PathBuf>,
+        /// Write an SVG plot of the bid functions to this file.
+        #[arg(long)]
+        plot: Option<PathBuf>,
     },
 }
 

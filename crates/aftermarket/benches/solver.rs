@@ -1,44 +1,38 @@
-//! Time to solve two-bidder first-price (uniform values) by entropic dual
-//! averaging, to a relative utility loss of 1e-3 or 500 iterations,
-//! whichever comes first, over grid sizes.
+//! Time to solve single-item auctions to a relative utility loss of 1e-3
+//! by extragradient dual averaging from coarse to fine grids: two-bidder
+//! first-price at 256 and 1000 grid points, three-bidder first-price at
+//! 256, two-bidder all-pay at 256 (uniform values).
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use aftermarket::equilibrium::{DiscreteGame, DualAveraging, Format, Solve};
+use aftermarket::equilibrium::{CoarseToFine, DiscreteGame, Format, solve_coarse_to_fine};
 use aftermarket::prior::{Prior, Uniform};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-fn first_price(c: &mut Criterion) {
+fn solve(c: &mut Criterion) {
     let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
-    let mut group = c.benchmark_group("solve_first_price_two_bidders");
+    let mut group = c.benchmark_group("solve_to_1e-3");
     group.sample_size(10);
-    for n in [256usize, 1000] {
-        let game = DiscreteGame::new(
-            Format::FirstPrice,
-            0.0,
-            vec![u.clone(), u.clone()],
-            n,
-            n,
-            0.6,
-        )
-        .expect("game");
-        group.bench_with_input(BenchmarkId::from_parameter(n), &game, |b, g| {
+    let cases = [
+        ("first-price-2", Format::FirstPrice, 2usize, 256usize, 0.6),
+        ("first-price-2", Format::FirstPrice, 2, 1000, 0.6),
+        ("first-price-3", Format::FirstPrice, 3, 256, 0.8),
+        ("all-pay-2", Format::AllPay, 2, 256, 0.6),
+    ];
+    for (name, format, bidders, n, b_max) in cases {
+        let game =
+            DiscreteGame::new(format, 0.0, vec![u.clone(); bidders], n, n, b_max).expect("game");
+        group.bench_with_input(BenchmarkId::new(name, n), &game, |b, g| {
             b.iter(|| {
-                let learner = DualAveraging::entropic(20.0, 0.0).expect("learner");
-                black_box(
-                    Solve::new(g, learner)
-                        .max_iters(500)
-                        .tol(1e-3)
-                        .history(false)
-                        .run()
-                        .expect("solve"),
-                )
+                let sol = solve_coarse_to_fine(g, &CoarseToFine::default()).expect("solve");
+                assert!(sol.metrics.max_relative() <= 1e-3);
+                black_box(sol)
             })
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, first_price);
+criterion_group!(benches, solve);
 criterion_main!(benches);

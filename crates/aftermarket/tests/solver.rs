@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use aftermarket::equilibrium::{
-    BidFn, DiscreteGame, DualAveraging, FictitiousPlay, Format, Solve, Stop, VerifyGrid,
-    table_bid_fn, verify_on_grid,
+    BidFn, CoarseToFine, DiscreteGame, FictitiousPlay, Format, Solve, Stop, VerifyGrid,
+    solve_coarse_to_fine, table_bid_fn, verify_on_grid,
 };
 use aftermarket::prior::{Mixture, PointMass, Power, Prior, Uniform};
 
@@ -31,12 +31,7 @@ fn solve_and_compare(
     closed: impl Fn(f64) -> f64,
 ) -> Check {
     let game = DiscreteGame::new(format, 0.0, priors.clone(), n, n, b_max).expect("game");
-    let sol = Solve::new(&game, DualAveraging::entropic(20.0, 0.0).expect("learner"))
-        .max_iters(4000)
-        .tol(1e-4)
-        .history(false)
-        .run()
-        .expect("solve");
+    let sol = solve_coarse_to_fine(&game, &CoarseToFine::default()).expect("solve");
     let bids = sol.mean_bids(&game);
     let types = &game.types(0).points;
     let weights = &game.types(0).weights;
@@ -52,7 +47,7 @@ fn solve_and_compare(
         .collect();
     let grid = VerifyGrid {
         types: 4 * n,
-        bids: 4 * n,
+        bids: 4 * (n - 1) + 1,
         b_max,
     };
     let report = verify_on_grid(format, 0.0, &priors, &profile, &grid).expect("verify");
@@ -68,7 +63,8 @@ fn solve_and_compare(
         sol.metrics.max_relative(),
         report.max_relative()
     );
-    assert!(matches!(sol.stop, Stop::Converged | Stop::MaxIters));
+    assert_eq!(sol.stop, Stop::Converged);
+    assert!(sol.metrics.max_relative() <= 1e-3);
     Check {
         linf,
         l2: l2.sqrt(),
@@ -77,8 +73,11 @@ fn solve_and_compare(
     }
 }
 
-/// Current accuracy: the dual-averaging dynamics reach a relative loss of
-/// about 1e-2 within the iteration budget, not yet the 1e-3 aimed at.
+/// Mean bids within `linf_steps` bid steps of the closed form (L∞ and L2)
+/// and a verified relative loss of at most `max_rel_loss`. On 128 points
+/// solved to 1e-3 on the grid, the verified loss on a 4x finer grid is
+/// 2e-3 to 7e-3 (first price, all-pay): the mean bid carries the grid's
+/// error; 1e-3 verified needs 256 points solved to 1e-4.
 fn assert_close(c: &Check, linf_steps: f64, max_rel_loss: f64) {
     assert!(
         c.linf <= linf_steps * c.step,
@@ -108,7 +107,7 @@ fn first_price_two_uniform_bidders_bid_half_their_value() {
         0.6,
         |v| v / 2.0,
     );
-    assert_close(&c, 4.0, 2e-2);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -120,7 +119,7 @@ fn first_price_three_uniform_bidders_bid_two_thirds() {
         0.8,
         |v| 2.0 * v / 3.0,
     );
-    assert_close(&c, 4.0, 2e-2);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -130,7 +129,7 @@ fn first_price_power_prior() {
     let c = solve_and_compare(Format::FirstPrice, vec![p.clone(), p], 128, 0.8, move |v| {
         a * v / (a + 1.0)
     });
-    assert_close(&c, 4.0, 4e-2);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -138,7 +137,7 @@ fn all_pay_two_uniform_bidders_bid_half_the_square() {
     let c = solve_and_compare(Format::AllPay, vec![uniform(), uniform()], 128, 0.6, |v| {
         v * v / 2.0
     });
-    assert_close(&c, 16.0, 0.15);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -150,7 +149,7 @@ fn second_price_is_truthful() {
         1.0,
         |v| v,
     );
-    assert_close(&c, 6.0, 1e-3);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -170,7 +169,7 @@ fn first_price_with_an_atom_at_zero() {
     let c = solve_and_compare(Format::FirstPrice, vec![mixed(), mixed()], 128, 0.4, |v| {
         v * v / (2.0 * (1.0 + v))
     });
-    assert_close(&c, 4.0, 2e-2);
+    assert_close(&c, 5.0, 1e-2);
 }
 
 #[test]
@@ -191,4 +190,31 @@ fn fictitious_play_reduces_the_loss() {
         .expect("solve");
     let first = sol.history.first().expect("history").max_relative();
     assert!(sol.metrics.max_relative() < 0.2 * first);
+}
+
+#[test]
+fn asymmetric_uniform_first_price_meets_the_closed_form() {
+    // Krishna §4.3: b_i(v) = (1 - sqrt(1 - k_i v^2)) / (k_i v), k_1 = 3/4 = -k_2.
+    let strong: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 2.0).expect("uniform"));
+    let priors = vec![uniform(), strong];
+    let n = 128;
+    let game = DiscreteGame::new(Format::FirstPrice, 0.0, priors.clone(), n, n, 0.8).expect("game");
+    let sol = solve_coarse_to_fine(&game, &CoarseToFine::default()).expect("solve");
+    assert_eq!(sol.stop, Stop::Converged);
+    let known = aftermarket::equilibrium::known_equilibrium(&game).expect("closed form");
+    let bids = sol.mean_bids(&game);
+    let step = 0.8 / (n - 1) as f64;
+    for d in aftermarket::equilibrium::distance_to_known(&game, &bids, &known) {
+        assert!(d.linf <= 5.0 * step, "L∞ {}", d.linf);
+    }
+    let profile: Vec<BidFn> = (0..2)
+        .map(|i| table_bid_fn(game.types(i).points.clone(), bids[i].clone()).expect("table"))
+        .collect();
+    let grid = VerifyGrid {
+        types: 4 * n,
+        bids: 4 * (n - 1) + 1,
+        b_max: 0.8,
+    };
+    let eps = verify_on_grid(Format::FirstPrice, 0.0, &priors, &profile, &grid).expect("verify");
+    assert!(eps.max_relative() <= 1e-2, "{}", eps.max_relative());
 }

@@ -10,6 +10,7 @@ mod run;
 mod solve;
 mod sweep;
 mod verify;
+mod verify_strategies;
 
 use crate::Verdict;
 use crate::args::{Args, Command};
@@ -37,14 +38,18 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             levels,
             grid,
             no_halves,
-        } => verify::run(
-            &scenario,
-            json,
-            eps,
-            tol,
-            &levels,
-            &verify::BayesFlags { grid, no_halves },
-        ),
+            strategies,
+        } => match strategies {
+            Some(file) => verify_strategies::run(&scenario, &file, json, tol.max(1e-3)),
+            None => verify::run(
+                &scenario,
+                json,
+                eps,
+                tol,
+                &levels,
+                &verify::BayesFlags { grid, no_halves },
+            ),
+        },
         Command::Regimes {
             scenario,
             json,
@@ -56,6 +61,7 @@ pub fn dispatch(args: Args) -> anyhow::Result<Verdict> {
             game,
             json,
             strategies_out,
-        } => solve::run(&game, json, strategies_out.as_deref()),
+            plot,
+        } => solve::run(&game, json, strategies_out.as_deref(), plot.as_deref()),
     }
 }

@@ -1,248 +1,206 @@
-//! `aftermarket solve`: a Bayes-Nash equilibrium of a single-item auction
-//! on a grid of types and bids.
+//! `aftermarket solve`: a Bayes-Nash equilibrium of a game file on a grid
+//! of types and actions.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use aftermarket::analysis::smoothness::{grid_welfare, poa_bound};
+use aftermarket::analysis::smoothness::{Bound, GridWelfare, grid_welfare, poa_bound};
 use aftermarket::equilibrium::{
-    BestResponse, BidFn, DiscreteGame, DualAveraging, FictitiousPlay, Format, Learner, Solution,
-    Solve, Stop, VerifyGrid, table_bid_fn, verify_on_grid,
+    BayesGame, BidFn, BneReport, BuiltGame, Curve, DiscreteGame, Distance, GameSpec,
+    KnownEquilibrium, Metrics, RestartReport, Solution, Stop, VerifyGrid, bid_functions_svg,
+    distance_to_known, known_equilibrium, table_bid_fn, verify_on_grid, verify_refined,
 };
-use aftermarket::prior::Prior;
-use aftermarket::scenario::raw::RawPrior;
-use aftermarket::scenario::scalar_law;
 use aftermarket::strategy::{StrategyEntry, StrategyFile};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Deserialize;
+use serde_json::json;
 
 use crate::Verdict;
 use crate::report::{Table, num};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GameFile {
-    format: String,
-    #[serde(default)]
-    reserve: f64,
-    bidders: Vec<BidderFile>,
-    #[serde(default)]
-    grid: GridFile,
-    #[serde(default)]
-    learner: LearnerFile,
+/// Version of the `solve` JSON object.
+pub const SOLVE_JSON_VERSION: u32 = 2;
+
+/// How finely the solved profile is checked: types and bids this many
+/// times finer than the solve grid.
+const VERIFY_FACTOR: usize = 4;
+
+/// Peak resident memory of this process in bytes (Linux `VmHWM`).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BidderFile {
-    #[serde(default)]
-    name: Option<String>,
-    prior: RawPrior,
+/// The verified utility loss of a profile: exact bid laws for the
+/// single-item auction, else the generic check on a refined grid.
+pub struct Verified {
+    /// Absolute loss per bidder.
+    pub utility_loss: Vec<f64>,
+    /// Relative loss per bidder.
+    pub relative_loss: Vec<f64>,
+    /// How it was measured.
+    pub how: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct GridFile {
-    types: usize,
-    bids: usize,
-    b_max: Option<f64>,
-}
-
-impl Default for GridFile {
-    fn default() -> Self {
-        GridFile {
-            types: 128,
-            bids: 128,
-            b_max: None,
+impl Verified {
+    fn from_report(r: BneReport, how: String) -> Self {
+        Verified {
+            utility_loss: r.utility_loss,
+            relative_loss: r.relative_loss,
+            how,
         }
+    }
+    fn from_metrics(m: Metrics, how: String) -> Self {
+        Verified {
+            utility_loss: m.utility_loss,
+            relative_loss: m.relative_loss,
+            how,
+        }
+    }
+    /// The largest relative loss.
+    pub fn max_relative(&self) -> f64 {
+        self.relative_loss.iter().copied().fold(0.0, f64::max)
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LearnerFile {
-    kind: String,
-    eta: f64,
-    beta: f64,
-    max_iters: usize,
-    tol: f64,
-}
-
-impl Default for LearnerFile {
-    fn default() -> Self {
-        LearnerFile {
-            kind: "soda-entropic".into(),
-            eta: 2.0,
-            beta: 0.0,
-            max_iters: 2000,
-            tol: 1e-3,
-        }
-    }
-}
-
-fn run_learner<L: Learner>(
-    game: &DiscreteGame,
-    learner: L,
-    lf: &LearnerFile,
-    bar: &ProgressBar,
-) -> anyhow::Result<Solution> {
-    Solve::new(game, learner)
-        .max_iters(lf.max_iters)
-        .tol(lf.tol)
-        .history(false)
-        .observe(
-            |p| {
-                bar.set_position(p.iter as u64);
-                bar.set_message(format!("rel. loss {:.2e}", p.metrics.max_relative()));
-            },
-            10,
-        )
-        .run()
-        .context("solving")
-}
-
-pub fn run(path: &Path, json: bool, strategies_out: Option<&Path>) -> anyhow::Result<Verdict> {
-    let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("{origin}: cannot read"))?;
-    let gf: GameFile = toml::from_str(&text).with_context(|| format!("{origin}: bad game file"))?;
-    let format = match gf.format.as_str() {
-        "first-price" => Format::FirstPrice,
-        "second-price" => Format::SecondPrice,
-        "all-pay" => Format::AllPay,
-        other => bail!(
-            "{origin}: format must be \"first-price\", \"second-price\" or \"all-pay\", got {other:?}"
+/// Verifies bid functions of a single-item game on a grid `VERIFY_FACTOR`
+/// times finer, with exact rival bid laws.
+pub fn verify_single(single: &DiscreteGame, profile: &[BidFn]) -> anyhow::Result<Verified> {
+    let grid = VerifyGrid {
+        types: VERIFY_FACTOR * single.cells(),
+        bids: VERIFY_FACTOR * (single.n_bids() - 1) + 1,
+        b_max: single.b_max(),
+    };
+    let r = verify_on_grid(
+        single.format(),
+        single.reserve(),
+        single.priors(),
+        profile,
+        &grid,
+    )?;
+    Ok(Verified::from_report(
+        r,
+        format!(
+            "exact rival bid laws, {} types x {} bids",
+            grid.types, grid.bids
         ),
-    };
-    let mut priors: Vec<Arc<dyn Prior>> = Vec::new();
-    let mut names = Vec::new();
-    for (i, b) in gf.bidders.iter().enumerate() {
-        let field = format!("bidders[{i}].prior");
-        priors.push(scalar_law(
-            &b.prior,
-            &origin,
-            &field,
-            path.parent().map(Path::to_path_buf),
-        )?);
-        names.push(
-            b.name
-                .clone()
-                .unwrap_or_else(|| format!("bidder {}", i + 1)),
-        );
+    ))
+}
+
+fn verify_solution(built: &BuiltGame, sol: &Solution) -> anyhow::Result<Verified> {
+    let game = built.game.as_ref();
+    if let Some(single) = &built.single_item {
+        let bids = sol.mean_bids(game);
+        let profile: Vec<BidFn> = (0..game.n_bidders())
+            .map(|i| table_bid_fn(single.types(i).points.clone(), bids[i].clone()))
+            .collect::<Result<_, _>>()?;
+        return verify_single(single, &profile);
     }
-    let b_max = match gf.grid.b_max {
-        Some(b) => b,
-        None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
-    };
-    let game = DiscreteGame::new(
-        format,
-        gf.reserve,
-        priors.clone(),
-        gf.grid.types,
-        gf.grid.bids,
-        b_max,
+    Ok(
+        match verify_refined(game, &sol.strategies, VERIFY_FACTOR)? {
+            Some(m) => Verified::from_metrics(
+                m,
+                format!("grid {VERIFY_FACTOR}x finer, nearest type and action"),
+            ),
+            None => Verified::from_metrics(sol.metrics.clone(), "the solve grid".into()),
+        },
     )
-    .with_context(|| format!("{origin}: bad game"))?;
-    let lf = &gf.learner;
-    let bar = ProgressBar::new(lf.max_iters as u64);
+}
+
+fn type_coord(game: &dyn BayesGame, i: usize, t: usize) -> f64 {
+    game.type_point(i, t).first().copied().unwrap_or(0.0)
+}
+
+pub fn run(
+    path: &Path,
+    json_out: bool,
+    strategies_out: Option<&Path>,
+    plot: Option<&Path>,
+) -> anyhow::Result<Verdict> {
+    let origin = path.display().to_string();
+    let built = GameSpec::from_path(path)?.build(&origin, path.parent().map(Path::to_path_buf))?;
+    let game = built.game.as_ref();
+    let lf = &built.spec.learner;
+    let bar = if json_out {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(lf.max_iters as u64)
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let sol = match lf.kind.as_str() {
-        "soda-entropic" => run_learner(&game, DualAveraging::entropic(lf.eta, lf.beta)?, lf, &bar)?,
-        "soda-euclidean" => {
-            run_learner(&game, DualAveraging::euclidean(lf.eta, lf.beta)?, lf, &bar)?
-        }
-        "fictitious-play" => run_learner(&game, FictitiousPlay::new(), lf, &bar)?,
-        "best-response" => run_learner(&game, BestResponse::new(), lf, &bar)?,
-        other => bail!(
-            "{origin}: learner.kind must be \"soda-entropic\", \"soda-euclidean\", \"fictitious-play\" or \"best-response\", got {other:?}"
-        ),
-    };
+    let sol = built.solve(&origin, &mut |p| {
+        bar.set_position(p.iter as u64);
+        bar.set_message(format!("rel. loss {:.2e}", p.metrics.max_relative()));
+    })?;
     bar.finish_and_clear();
-    let bids = sol.mean_bids(&game);
-    let profile: Vec<BidFn> = (0..priors.len())
-        .map(|i| table_bid_fn(game.types(i).points.clone(), bids[i].clone()))
-        .collect::<Result<_, _>>()?;
-    let vgrid = VerifyGrid {
-        types: 4 * gf.grid.types,
-        bids: 4 * gf.grid.bids,
-        b_max,
-    };
-    let eps = verify_on_grid(format, gf.reserve, &priors, &profile, &vgrid)?;
+    let means = sol.mean_actions(game);
+    let eps = verify_solution(&built, &sol)?;
+    let outcomes = game.outcomes(&sol.strategies);
+    let restarts = built.restarts(&origin)?;
+    let known: Option<(KnownEquilibrium, Vec<Distance>)> =
+        built.single_item.as_ref().and_then(|g| {
+            known_equilibrium(g).map(|k| {
+                let d = distance_to_known(g, &sol.mean_bids(game), &k);
+                (k, d)
+            })
+        });
     // Smoothness bounds every equilibrium's OPT/welfare; shown beside this one's.
-    let bound = poa_bound(format.name());
-    let gw = grid_welfare(&game, &sol.strategies)?;
+    let poa: Option<(Bound, GridWelfare)> = match built.single_item.as_ref() {
+        Some(g) => Some((
+            poa_bound(g.format().name()),
+            grid_welfare(g, &sol.strategies)?,
+        )),
+        None => None,
+    };
+    let peak = peak_rss_bytes();
     if let Some(out) = strategies_out {
-        let entries = names
+        let entries = built
+            .names
             .iter()
             .enumerate()
             .map(|(i, n)| StrategyEntry::Table {
                 bidder: n.clone(),
-                types: game.types(i).points.clone(),
-                bids: bids[i].clone(),
+                types: (0..means[i].len())
+                    .map(|t| type_coord(game, i, t))
+                    .collect(),
+                bids: means[i]
+                    .iter()
+                    .map(|a| a.first().copied().unwrap_or(0.0))
+                    .collect(),
             })
             .collect();
         std::fs::write(out, StrategyFile::new(entries).to_json())
             .with_context(|| format!("{}: cannot write", out.display()))?;
     }
-    if json {
-        let v = serde_json::json!({
-            "format": "aftermarket-solve",
-            "version": 1,
-            "stop": sol.stop.name(),
-            "iters": sol.iters,
-            "seconds": sol.elapsed.as_secs_f64(),
-            "welfare": gw.welfare,
-            "optimal_welfare": gw.optimal,
-            "poa_bound": {
-                "ratio": bound.poa(),
-                "smoothness": bound.smoothness,
-                "text": bound.describe(),
-            },
-            "bidders": names.iter().enumerate().map(|(i, n)| serde_json::json!({
-                "name": n,
-                "types": game.types(i).points,
-                "mean_bids": bids[i],
-                "solved_relative_loss": sol.metrics.relative_loss[i],
-                "verified_utility_loss": eps.utility_loss[i],
-                "verified_relative_loss": eps.relative_loss[i],
-            })).collect::<Vec<_>>(),
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+    if let Some(out) = plot {
+        write_plot(out, &built, &means, known.as_ref().map(|k| &k.0))?;
+    }
+    if json_out {
+        print_json(
+            &built,
+            &sol,
+            &means,
+            &eps,
+            outcomes,
+            restarts.as_ref(),
+            known.as_ref(),
+            poa.as_ref(),
+            peak,
+        )?;
     } else {
-        for (i, n) in names.iter().enumerate() {
-            println!("{n}");
-            let mut t = Table::new(&["type", "mean bid"]);
-            let pts = &game.types(i).points;
-            let k = pts.len();
-            for q in [0, k / 4, k / 2, 3 * k / 4, k.saturating_sub(1)] {
-                if let (Some(v), Some(b)) = (pts.get(q), bids[i].get(q)) {
-                    t.row(vec![num(*v), num(*b)]);
-                }
-            }
-            print!("{}", t.render());
-            println!(
-                "ε (verified utility loss): {} (relative {})",
-                num(eps.utility_loss[i]),
-                num(eps.relative_loss[i])
-            );
-        }
-        println!(
-            "OPT/welfare on the grid: {} (welfare {}, OPT {}); PoA bound (smoothness): {}; max ε: {}",
-            num(gw.ratio()),
-            num(gw.welfare),
-            num(gw.optimal),
-            bound.describe(),
-            num(eps.max_absolute())
-        );
-        println!(
-            "{} iterations of {} in {:.3} s; stop: {}",
-            sol.iters,
-            lf.kind,
-            sol.elapsed.as_secs_f64(),
-            sol.stop.name()
+        print_text(
+            &built,
+            &sol,
+            &means,
+            &eps,
+            outcomes,
+            restarts.as_ref(),
+            known.as_ref(),
+            poa.as_ref(),
+            peak,
         );
     }
     Ok(if sol.stop == Stop::Converged {
@@ -250,4 +208,230 @@ pub fn run(path: &Path, json: bool, strategies_out: Option<&Path>) -> anyhow::Re
     } else {
         Verdict::NotGood
     })
+}
+
+fn write_plot(
+    out: &Path,
+    built: &BuiltGame,
+    means: &[Vec<Vec<f64>>],
+    known: Option<&KnownEquilibrium>,
+) -> anyhow::Result<()> {
+    let game = built.game.as_ref();
+    let mut curves = Vec::new();
+    let mut colour = Vec::new();
+    for (i, n) in built.names.iter().enumerate() {
+        let x: Vec<f64> = (0..means[i].len())
+            .map(|t| type_coord(game, i, t))
+            .collect();
+        curves.push(Curve {
+            name: format!("{n} (solved)"),
+            x: x.clone(),
+            y: means[i]
+                .iter()
+                .map(|a| a.first().copied().unwrap_or(0.0))
+                .collect(),
+            dashed: false,
+        });
+        colour.push(i);
+        if let Some(k) = known {
+            curves.push(Curve {
+                name: format!("{n} (closed form)"),
+                y: x.iter().map(|&v| k.bids[i](v)).collect(),
+                x,
+                dashed: true,
+            });
+            colour.push(i);
+        }
+    }
+    let svg = bid_functions_svg(&game.describe(), &curves, &colour)?;
+    std::fs::write(out, svg).with_context(|| format!("{}: cannot write", out.display()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_json(
+    built: &BuiltGame,
+    sol: &Solution,
+    means: &[Vec<Vec<f64>>],
+    eps: &Verified,
+    outcomes: Option<aftermarket::equilibrium::Outcomes>,
+    restarts: Option<&RestartReport>,
+    known: Option<&(KnownEquilibrium, Vec<Distance>)>,
+    poa: Option<&(Bound, GridWelfare)>,
+    peak: Option<u64>,
+) -> anyhow::Result<()> {
+    let game = built.game.as_ref();
+    let v = json!({
+        "format": "aftermarket-solve",
+        "version": SOLVE_JSON_VERSION,
+        "game": game.describe(),
+        "learner": built.spec.learner.kind,
+        "stop": sol.stop.name(),
+        "iters": sol.iters,
+        "seconds": sol.elapsed.as_secs_f64(),
+        "peak_rss_bytes": peak,
+        "verified_by": eps.how,
+        "outcomes": outcomes.map(|o| json!({
+            "welfare": o.welfare, "revenue": o.revenue, "efficiency": o.efficiency,
+        })),
+        "poa_bound": poa.map(|(b, gw)| json!({
+            "ratio": b.poa(),
+            "smoothness": b.smoothness,
+            "text": b.describe(),
+            "welfare": gw.welfare,
+            "optimal_welfare": gw.optimal,
+            "opt_over_welfare": gw.ratio(),
+        })),
+        "known_equilibrium": known.map(|(k, d)| json!({
+            "name": k.name,
+            "linf": d.iter().map(|x| x.linf).collect::<Vec<_>>(),
+            "l2": d.iter().map(|x| x.l2).collect::<Vec<_>>(),
+        })),
+        "restarts": restarts.map(|r| json!({
+            "runs": r.runs,
+            "worst_welfare_found": r.worst_welfare_found().map(|(_, w)| w),
+            "equilibria": r.found.iter().map(|f| json!({
+                "start": f.start.name(),
+                "count": f.count,
+                "stop": f.solution.stop.name(),
+                "relative_loss": f.solution.metrics.max_relative(),
+                "welfare": f.outcomes.map(|o| o.welfare),
+                "revenue": f.outcomes.map(|o| o.revenue),
+                "efficiency": f.outcomes.map(|o| o.efficiency),
+            })).collect::<Vec<_>>(),
+        })),
+        "bidders": built.names.iter().enumerate().map(|(i, n)| json!({
+            "name": n,
+            "types": (0..means[i].len()).map(|t| game.type_point(i, t).to_vec()).collect::<Vec<_>>(),
+            "mean_actions": means[i],
+            "solved_relative_loss": sol.metrics.relative_loss.get(i),
+            "verified_utility_loss": eps.utility_loss.get(i),
+            "verified_relative_loss": eps.relative_loss.get(i),
+        })).collect::<Vec<_>>(),
+    });
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_text(
+    built: &BuiltGame,
+    sol: &Solution,
+    means: &[Vec<Vec<f64>>],
+    eps: &Verified,
+    outcomes: Option<aftermarket::equilibrium::Outcomes>,
+    restarts: Option<&RestartReport>,
+    known: Option<&(KnownEquilibrium, Vec<Distance>)>,
+    poa: Option<&(Bound, GridWelfare)>,
+    peak: Option<u64>,
+) {
+    let game = built.game.as_ref();
+    println!("{}", game.describe());
+    for (i, n) in built.names.iter().enumerate() {
+        println!("{n}");
+        let dim = means[i].first().map_or(1, Vec::len);
+        let mut head = vec!["type".to_string()];
+        if dim == 1 {
+            head.push("mean bid".into());
+        } else {
+            head.extend((1..=dim).map(|k| format!("mean bid {k}")));
+        }
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        let mut t = Table::new(&head);
+        let k = means[i].len();
+        let mut rows = vec![0, k / 4, k / 2, 3 * k / 4, k.saturating_sub(1)];
+        rows.dedup();
+        for q in rows {
+            if let Some(a) = means[i].get(q) {
+                let tp = game.type_point(i, q);
+                let mut row = vec![tp.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")];
+                row.extend(a.iter().map(|x| num(*x)));
+                t.row(row);
+            }
+        }
+        print!("{}", t.render());
+        if let (Some(l), Some(r)) = (eps.utility_loss.get(i), eps.relative_loss.get(i)) {
+            println!(
+                "ε (verified utility loss): {} (relative {})",
+                num(*l),
+                num(*r)
+            );
+        }
+        if let Some((_, d)) = known
+            && let Some(d) = d.get(i)
+        {
+            println!(
+                "distance to the closed form: L∞ {}, L2 {}",
+                num(d.linf),
+                num(d.l2)
+            );
+        }
+    }
+    println!("ε verified on: {}", eps.how);
+    if let Some((k, _)) = known {
+        println!("closed form: {}", k.name);
+    }
+    if let Some(o) = outcomes {
+        println!(
+            "outcomes: welfare {}, revenue {}, efficiency {}",
+            num(o.welfare),
+            num(o.revenue),
+            num(o.efficiency)
+        );
+    }
+    if let Some((b, gw)) = poa {
+        println!(
+            "OPT/welfare on the grid: {} (welfare {}, OPT {}); PoA bound (smoothness): {}",
+            num(gw.ratio()),
+            num(gw.welfare),
+            num(gw.optimal),
+            b.describe()
+        );
+    }
+    if let Some(r) = restarts {
+        println!(
+            "restarts: {} starts, {} distinct equilibria found",
+            r.runs,
+            r.found.len()
+        );
+        let mut t = Table::new(&[
+            "#",
+            "first start",
+            "starts",
+            "stop",
+            "rel. loss",
+            "welfare",
+            "revenue",
+            "efficiency",
+        ]);
+        for (k, f) in r.found.iter().enumerate() {
+            let o = |g: fn(&aftermarket::equilibrium::Outcomes) -> f64| {
+                f.outcomes.as_ref().map_or("-".into(), |x| num(g(x)))
+            };
+            t.row(vec![
+                (k + 1).to_string(),
+                f.start.name(),
+                f.count.to_string(),
+                f.solution.stop.name().into(),
+                num(f.solution.metrics.max_relative()),
+                o(|x| x.welfare),
+                o(|x| x.revenue),
+                o(|x| x.efficiency),
+            ]);
+        }
+        print!("{}", t.render());
+        if let Some((k, w)) = r.worst_welfare_found() {
+            println!("worst welfare found: {} (equilibrium {})", num(w), k + 1);
+        }
+    }
+    let mem = peak.map_or_else(
+        || "unknown".into(),
+        |b| format!("{:.1} MiB", b as f64 / 1048576.0),
+    );
+    println!(
+        "{} iterations of {} in {:.3} s; stop: {}; peak memory {mem}",
+        sol.iters,
+        built.spec.learner.kind,
+        sol.elapsed.as_secs_f64(),
+        sol.stop.name()
+    );
 }

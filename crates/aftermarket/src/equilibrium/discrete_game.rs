@@ -31,9 +31,10 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::equilibrium::game::BayesGame;
+use crate::equilibrium::game::{BayesGame, Outcomes};
 use crate::prior::{Prior, PriorError};
 
 /// Errors raised while building or solving a discretised game.
@@ -288,6 +289,7 @@ pub struct DiscreteGame {
     priors: Vec<Arc<dyn Prior>>,
     types: Vec<TypeGrid>,
     bids: Vec<f64>,
+    cells: usize,
 }
 
 impl DiscreteGame {
@@ -329,7 +331,34 @@ impl DiscreteGame {
             priors,
             types,
             bids,
+            cells: n_types,
         })
+    }
+
+    /// The same auction on another grid: `n_types` cells per bidder and
+    /// `n_bids` bids on the same \[0, b_max\].
+    ///
+    /// # Errors
+    /// As [`Self::new`].
+    pub fn with_grid(&self, n_types: usize, n_bids: usize) -> Result<Self, SolveError> {
+        DiscreteGame::new(
+            self.format,
+            self.reserve,
+            self.priors.clone(),
+            n_types,
+            n_bids,
+            self.b_max(),
+        )
+    }
+
+    /// Cells per bidder of the continuous part of the priors.
+    pub fn cells(&self) -> usize {
+        self.cells
+    }
+
+    /// The largest bid.
+    pub fn b_max(&self) -> f64 {
+        self.bids.last().copied().unwrap_or(0.0)
     }
 
     /// The payment rule.
@@ -390,9 +419,15 @@ impl DiscreteGame {
 
     /// As [`Self::bid_values`], from the rivals' bid laws on the grid.
     pub fn bid_values_from_pmfs(&self, rivals: &[Vec<f64>], out: &mut BidValues) {
+        let refs: Vec<&[f64]> = rivals.iter().map(Vec::as_slice).collect();
+        self.win_pay(&refs, &mut out.win, &mut out.pay);
+    }
+
+    /// \\(W(j)\\) and \\(P(j)\\) against the rivals' bid laws `rivals`.
+    fn win_pay(&self, rivals: &[&[f64]], win_out: &mut Vec<f64>, pay_out: &mut Vec<f64>) {
         let m = self.n_bids();
-        out.win.resize(m, 0.0);
-        out.pay.resize(m, 0.0);
+        win_out.resize(m, 0.0);
+        pay_out.resize(m, 0.0);
         let nr = rivals.len();
         let mut below = vec![0.0; nr];
         let mut coef = vec![0.0; nr + 1];
@@ -425,11 +460,11 @@ impl DiscreteGame {
             }
             h_prev = h_lt;
             if b < self.reserve {
-                out.win[j] = 0.0;
-                out.pay[j] = 0.0;
+                win_out[j] = 0.0;
+                pay_out[j] = 0.0;
             } else {
-                out.win[j] = win;
-                out.pay[j] = match self.format {
+                win_out[j] = win;
+                pay_out[j] = match self.format {
                     Format::FirstPrice => win * b,
                     Format::AllPay => b,
                     Format::SecondPrice => sp_prefix + (win - h_lt).max(0.0) * b,
@@ -439,6 +474,91 @@ impl DiscreteGame {
                 below[k] += p[j];
             }
         }
+    }
+
+    /// Every bidder's bid law under `profile`.
+    fn pmfs(&self, profile: &[MixedStrategy]) -> Vec<Vec<f64>> {
+        let m = self.n_bids();
+        let mut pmfs = vec![vec![0.0; m]; self.n_bidders()];
+        pmfs.par_iter_mut()
+            .zip(profile)
+            .enumerate()
+            .for_each(|(i, (p, s))| self.bid_pmf(i, s, p));
+        pmfs
+    }
+
+    /// Welfare, revenue and efficiency of `profile` on the grid.
+    ///
+    /// Revenue and welfare follow from each bid's winning probability and
+    /// payment. Efficiency is the probability that the winner's value is
+    /// the highest: for each own type \\(v\\), the rivals' bid laws are
+    /// restricted to types at most \\(v\\) and the tie formula is applied to
+    /// those restricted laws (rivals are independent, so the joint event
+    /// factorises). Types are swept in increasing order so each restricted
+    /// law grows by one row at a time: \\(O(n m R^2)\\) per bidder.
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    pub fn outcomes_of(&self, profile: &[MixedStrategy]) -> Result<Outcomes, SolveError> {
+        let (mut win, mut pay) = (Vec::new(), Vec::new());
+        self.affine_utilities(profile, &mut win, &mut pay)?;
+        let m = self.n_bids();
+        let n = self.n_bidders();
+        let (mut welfare, mut revenue, mut efficiency) = (0.0, 0.0, 0.0);
+        for i in 0..n {
+            let g = &self.types[i];
+            for (t, (&v, &w)) in g.points.iter().zip(&g.weights).enumerate() {
+                for (j, &p) in profile[i].row(t).iter().enumerate() {
+                    welfare += w * p * v * win[i][j];
+                    revenue += w * p * pay[i][j];
+                }
+            }
+            // Rival types merged in increasing order of value.
+            let rivals: Vec<usize> = (0..n).filter(|&r| r != i).collect();
+            let mut next = vec![0usize; rivals.len()];
+            let mut restricted = vec![vec![0.0; m]; rivals.len()];
+            let mut below = vec![0.0; rivals.len()];
+            let mut coef = vec![0.0; rivals.len() + 1];
+            for (t, (&v, &w)) in g.points.iter().zip(&g.weights).enumerate() {
+                for (k, &r) in rivals.iter().enumerate() {
+                    let rg = &self.types[r];
+                    while next[k] < rg.len() && rg.points[next[k]] <= v + 1e-12 {
+                        let s = next[k];
+                        for (x, &p) in restricted[k].iter_mut().zip(profile[r].row(s)) {
+                            *x += rg.weights[s] * p;
+                        }
+                        next[k] += 1;
+                    }
+                }
+                below.iter_mut().for_each(|b| *b = 0.0);
+                let row = profile[i].row(t);
+                let mut e = 0.0;
+                for j in 0..m {
+                    if row[j] > 0.0 && self.bids[j] >= self.reserve {
+                        coef.iter_mut().for_each(|c| *c = 0.0);
+                        coef[0] = 1.0;
+                        for (k, r) in restricted.iter().enumerate() {
+                            let (gk, q) = (below[k], r[j]);
+                            for d in (0..=k + 1).rev() {
+                                let lower = if d > 0 { coef[d - 1] * q } else { 0.0 };
+                                coef[d] = coef[d] * gk + lower;
+                            }
+                        }
+                        let wins: f64 = coef
+                            .iter()
+                            .enumerate()
+                            .map(|(d, c)| c / (d + 1) as f64)
+                            .sum();
+                        e += row[j] * wins;
+                    }
+                    for (b, r) in below.iter_mut().zip(&restricted) {
+                        *b += r[j];
+                    }
+                }
+                efficiency += w * e;
+            }
+        }
+        Ok(Outcomes::new(welfare, revenue, efficiency))
     }
 
     /// Fills `out` with the interim utilities \\(v_t W(j) - P(j)\\) of
@@ -489,28 +609,62 @@ impl BayesGame for DiscreteGame {
         profile: &[MixedStrategy],
         out: &mut Vec<Vec<f64>>,
     ) -> Result<(), SolveError> {
-        self.check_profile(profile)?;
-        let m = self.n_bids();
-        let n = self.n_bidders();
-        let mut pmfs = vec![vec![0.0; m]; n];
-        for (i, s) in profile.iter().enumerate() {
-            self.bid_pmf(i, s, &mut pmfs[i]);
-        }
-        out.resize_with(n, Vec::new);
-        let mut rivals: Vec<Vec<f64>> = Vec::with_capacity(n - 1);
-        let mut bv = BidValues::default();
+        let mut win = Vec::new();
+        let mut pay = Vec::new();
+        self.affine_utilities(profile, &mut win, &mut pay)?;
+        out.resize_with(self.n_bidders(), Vec::new);
         for (i, ui) in out.iter_mut().enumerate() {
-            rivals.clear();
-            rivals.extend(
-                pmfs.iter()
-                    .enumerate()
-                    .filter(|(r, _)| *r != i)
-                    .map(|(_, p)| p.clone()),
-            );
-            self.bid_values_from_pmfs(&rivals, &mut bv);
+            let bv = BidValues {
+                win: std::mem::take(&mut win[i]),
+                pay: std::mem::take(&mut pay[i]),
+            };
             self.fill_utilities(i, &bv, ui);
         }
         Ok(())
+    }
+
+    /// The grid `factor` times finer: `factor` times the cells, and bids
+    /// subdividing each step of the bid grid `factor` times (so the coarse
+    /// bids are fine bids).
+    fn refine(&self, factor: usize) -> Option<Box<dyn BayesGame>> {
+        let f = factor.max(1);
+        let g = self
+            .with_grid(self.cells * f, (self.n_bids() - 1) * f + 1)
+            .ok()?;
+        Some(Box::new(g))
+    }
+
+    fn outcomes(&self, profile: &[MixedStrategy]) -> Option<Outcomes> {
+        self.outcomes_of(profile).ok()
+    }
+
+    /// \\(U_i[t, j] = v_t W_i(j) - P_i(j)\\): the slope is the winning
+    /// probability, the offset the expected payment.
+    fn affine_utilities(
+        &self,
+        profile: &[MixedStrategy],
+        slope: &mut Vec<Vec<f64>>,
+        offset: &mut Vec<Vec<f64>>,
+    ) -> Result<bool, SolveError> {
+        self.check_profile(profile)?;
+        let n = self.n_bidders();
+        let pmfs = self.pmfs(profile);
+        slope.resize_with(n, Vec::new);
+        offset.resize_with(n, Vec::new);
+        slope
+            .par_iter_mut()
+            .zip(offset.par_iter_mut())
+            .enumerate()
+            .for_each(|(i, (w, p))| {
+                let rivals: Vec<&[f64]> = pmfs
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| *r != i)
+                    .map(|(_, p)| p.as_slice())
+                    .collect();
+                self.win_pay(&rivals, w, p);
+            });
+        Ok(true)
     }
 }
 
@@ -592,6 +746,90 @@ mod tests {
         // Bid 1: beats 0 (pays the reserve .3), beats .5 (pays .5), ties 1.
         let want = (0.3 + 0.5) / 3.0 + 1.0 / 6.0;
         assert!((bv.pay[2] - want).abs() < 1e-12);
+    }
+
+    /// Outcomes by enumerating every type and bid profile.
+    fn brute_outcomes(g: &DiscreteGame, p: &[MixedStrategy]) -> (f64, f64, f64) {
+        let n = g.n_bidders();
+        let (nt, m) = (g.types(0).len(), g.n_bids());
+        let (mut wel, mut rev, mut eff) = (0.0, 0.0, 0.0);
+        for code in 0..(nt * m).pow(n as u32) {
+            let mut c = code;
+            let (mut prob, mut ts, mut js) = (1.0, vec![0; n], vec![0; n]);
+            for i in 0..n {
+                ts[i] = c % nt;
+                c /= nt;
+                js[i] = c % m;
+                c /= m;
+                prob *= g.types(i).weights[ts[i]] * p[i].row(ts[i])[js[i]];
+            }
+            let top = js.iter().copied().max().unwrap_or(0);
+            if prob == 0.0 || g.bids()[top] < g.reserve() {
+                continue;
+            }
+            let winners: Vec<usize> = (0..n).filter(|&i| js[i] == top).collect();
+            let share = prob / winners.len() as f64;
+            let vmax = (0..n).map(|i| g.types(i).points[ts[i]]).fold(0.0, f64::max);
+            for &w in &winners {
+                let v = g.types(w).points[ts[w]];
+                wel += share * v;
+                rev += share * g.bids()[top];
+                if v >= vmax - 1e-12 {
+                    eff += share;
+                }
+            }
+        }
+        (wel, rev, eff)
+    }
+
+    #[test]
+    fn outcomes_match_enumeration() {
+        let g = DiscreteGame::new(
+            Format::FirstPrice,
+            0.2,
+            vec![
+                unif(),
+                unif(),
+                Arc::new(Uniform::new(0.0, 2.0).expect("u")) as Arc<dyn Prior>,
+            ],
+            3,
+            4,
+            1.0,
+        )
+        .expect("game");
+        // A fixed, irregular mixed profile.
+        let profile: Vec<MixedStrategy> = (0..3)
+            .map(|i| {
+                let mut probs: Vec<f64> =
+                    (0..12).map(|k| ((k * 7 + i * 3) % 5 + 1) as f64).collect();
+                for row in probs.chunks_mut(4) {
+                    let z: f64 = row.iter().sum();
+                    row.iter_mut().for_each(|x| *x /= z);
+                }
+                MixedStrategy {
+                    n_types: 3,
+                    n_bids: 4,
+                    probs,
+                }
+            })
+            .collect();
+        let o = g.outcomes_of(&profile).expect("outcomes");
+        let (w, r, e) = brute_outcomes(&g, &profile);
+        assert!((o.welfare - w).abs() < 1e-12, "{} {w}", o.welfare);
+        assert!((o.revenue - r).abs() < 1e-12, "{} {r}", o.revenue);
+        assert!((o.efficiency - e).abs() < 1e-12, "{} {e}", o.efficiency);
+    }
+
+    #[test]
+    fn refined_game_contains_the_coarse_bids() {
+        let g =
+            DiscreteGame::new(Format::AllPay, 0.0, vec![unif(), unif()], 8, 5, 1.0).expect("game");
+        let f = g.refine(3).expect("refinable");
+        assert_eq!(f.n_actions(0), 13);
+        assert_eq!(f.type_weights(1).len(), 24);
+        for a in 0..5 {
+            assert!((f.action(0, 3 * a)[0] - g.bids()[a]).abs() < 1e-12);
+        }
     }
 
     #[test]

@@ -55,6 +55,40 @@ pub trait BayesGame: Send + Sync {
         out: &mut Vec<Vec<f64>>,
     ) -> Result<(), SolveError>;
 
+    /// Utilities affine in a scalar type, \\(U_i[t, a] = x_{i,t}\\,
+    /// \\mathrm{slope}_i[a] - \\mathrm{offset}_i[a]\\) with \\(x_{i,t}\\) =
+    /// `type_point(i, t)[0]`: fills `slope` and `offset` and returns true, or
+    /// returns false (the default) when the game has no such form. Learners
+    /// use it to keep their state in O(actions) per bidder instead of
+    /// O(types × actions).
+    ///
+    /// # Errors
+    /// A profile that does not fit the game.
+    fn affine_utilities(
+        &self,
+        profile: &[MixedStrategy],
+        slope: &mut Vec<Vec<f64>>,
+        offset: &mut Vec<Vec<f64>>,
+    ) -> Result<bool, SolveError> {
+        let _ = (profile, slope, offset);
+        Ok(false)
+    }
+
+    /// The same game on a grid `factor` times finer (types and actions),
+    /// for checking a solved profile beyond the grid it was solved on;
+    /// `None` (the default) when the game cannot be refined.
+    fn refine(&self, factor: usize) -> Option<Box<dyn BayesGame>> {
+        let _ = factor;
+        None
+    }
+
+    /// Welfare, revenue and efficiency of `profile`, computed on the grid;
+    /// `None` (the default) when the game does not define them.
+    fn outcomes(&self, profile: &[MixedStrategy]) -> Option<Outcomes> {
+        let _ = profile;
+        None
+    }
+
     /// A short name of the game for reports.
     fn describe(&self) -> String {
         format!("{}-bidder game", self.n_bidders())
@@ -103,6 +137,106 @@ pub trait BayesGame: Send + Sync {
         self.utilities(profile, &mut u)?;
         Ok(metrics_from_utilities(self, profile, &u))
     }
+}
+
+/// What a profile achieves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Outcomes {
+    /// Expected value of the allocation (sum of the winners' values).
+    pub welfare: f64,
+    /// Expected payments.
+    pub revenue: f64,
+    /// Probability that the item goes to a bidder with the highest value.
+    pub efficiency: f64,
+}
+
+impl Outcomes {
+    /// The outcomes.
+    pub fn new(welfare: f64, revenue: f64, efficiency: f64) -> Self {
+        Outcomes {
+            welfare,
+            revenue,
+            efficiency,
+        }
+    }
+}
+
+/// A profile of `coarse` mapped onto the finer game `fine`: every fine type
+/// plays the strategy of the nearest coarse type (distance between
+/// `type_point`s), each coarse action moved to the nearest fine action
+/// (distance between `action`s).
+///
+/// # Errors
+/// A profile that does not fit `coarse`, or games with different numbers
+/// of bidders.
+pub fn map_profile(
+    coarse: &dyn BayesGame,
+    profile: &[MixedStrategy],
+    fine: &dyn BayesGame,
+) -> Result<Vec<MixedStrategy>, SolveError> {
+    coarse.check_profile(profile)?;
+    if coarse.n_bidders() != fine.n_bidders() {
+        return Err(SolveError::Profile(format!(
+            "{} bidders mapped onto a game of {}",
+            coarse.n_bidders(),
+            fine.n_bidders()
+        )));
+    }
+    let dist =
+        |a: &[f64], b: &[f64]| -> f64 { a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum() };
+    let nearest = |points: &[&[f64]], x: &[f64]| -> usize {
+        let mut best = (f64::INFINITY, 0);
+        for (k, p) in points.iter().enumerate() {
+            let d = dist(p, x);
+            if d < best.0 {
+                best = (d, k);
+            }
+        }
+        best.1
+    };
+    let mut out = Vec::with_capacity(profile.len());
+    for (i, s) in profile.iter().enumerate() {
+        let (nc, nf) = (coarse.type_weights(i).len(), fine.type_weights(i).len());
+        let (mc, mf) = (coarse.n_actions(i), fine.n_actions(i));
+        let fine_actions: Vec<&[f64]> = (0..mf).map(|b| fine.action(i, b)).collect();
+        let coarse_types: Vec<&[f64]> = (0..nc).map(|k| coarse.type_point(i, k)).collect();
+        let action_map: Vec<usize> = (0..mc)
+            .map(|a| nearest(&fine_actions, coarse.action(i, a)))
+            .collect();
+        let mut probs = vec![0.0; nf * mf];
+        for t in 0..nf {
+            let c = nearest(&coarse_types, fine.type_point(i, t));
+            let row = &mut probs[t * mf..(t + 1) * mf];
+            for (a, &p) in s.row(c).iter().enumerate() {
+                row[action_map[a]] += p;
+            }
+        }
+        out.push(MixedStrategy {
+            n_types: nf,
+            n_bids: mf,
+            probs,
+        });
+    }
+    Ok(out)
+}
+
+/// Utility loss of `profile` on `game` refined `factor` times
+/// ([`BayesGame::refine`]), the profile mapped by nearest type and action
+/// ([`map_profile`]); `None` when the game cannot be refined.
+///
+/// # Errors
+/// As [`map_profile`].
+pub fn verify_refined(
+    game: &dyn BayesGame,
+    profile: &[MixedStrategy],
+    factor: usize,
+) -> Result<Option<Metrics>, SolveError> {
+    let Some(fine) = game.refine(factor) else {
+        return Ok(None);
+    };
+    let mapped = map_profile(game, profile, fine.as_ref())?;
+    fine.utility_loss(&mapped).map(Some)
 }
 
 /// Utility loss of each bidder from the interim utilities `u` of `profile`.
@@ -199,6 +333,29 @@ mod tests {
         let br = best_actions(&out[0], 3);
         let want: f64 = (0..4).map(|t| 0.25 * out[0][t * 3 + br[t]]).sum();
         assert!((m.utility_loss[0] + m.utility[0] - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refined_check_maps_the_profile_by_nearest_type_and_bid() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        let g = DiscreteGame::new(Format::SecondPrice, 0.0, vec![u.clone(), u], 16, 17, 1.0)
+            .expect("game");
+        // Truthful on the coarse grid: each type bids the bid nearest it.
+        let truthful: Vec<usize> = g
+            .types(0)
+            .points
+            .iter()
+            .map(|v| (v * 16.0).round() as usize)
+            .collect();
+        let p = vec![MixedStrategy::pure(&truthful, 17); 2];
+        let fine = verify_refined(&g, &p, 4).expect("fits").expect("refinable");
+        // Still nearly truthful on the finer grid: small, but not zero, since
+        // four fine types share one coarse bid.
+        assert!(fine.max_relative() < 0.02, "{}", fine.max_relative());
+        assert!(fine.max_absolute() > 0.0);
+        let mapped = map_profile(&g, &p, g.refine(4).expect("fine").as_ref()).expect("map");
+        // Fine type 0.5 - 1/128 lies in coarse cell 7 (point 0.46875): bid 0.5.
+        assert!((mapped[0].row(31)[32] - 1.0).abs() < 1e-12);
     }
 
     #[test]

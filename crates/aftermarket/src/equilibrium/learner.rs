@@ -23,7 +23,9 @@
 
 use rayon::prelude::*;
 
-use crate::equilibrium::discrete_game::{Metrics, MixedStrategy, SolveError, State, invalid};
+use crate::equilibrium::discrete_game::{
+    Metrics, MixedStrategy, SolveError, State, invalid, push_metrics,
+};
 use crate::equilibrium::game::{BayesGame, best_actions, metrics_from_utilities};
 
 /// One step of a learning dynamic.
@@ -177,6 +179,343 @@ impl Learner for DualAveraging {
     }
 }
 
+/// Accumulated utilities in affine form: slope and offset per bidder and
+/// action.
+type AffineDual<'a> = (&'a [Vec<f64>], &'a [Vec<f64>]);
+
+/// Entropic dual extrapolation: an extragradient form of dual averaging.
+///
+/// Each step looks ahead before it commits: from the accumulated utilities
+/// \\(Y_i\\) it plays the softmax of \\(Y_i + \eta U_i(\sigma)\\), evaluates the
+/// utilities \\(U_i(\sigma^{1/2})\\) at that look-ahead profile, and adds
+/// *those* to \\(Y_i\\). Plain dual averaging with a constant step circles
+/// around the mixed equilibrium of a discretised auction (the last iterate
+/// of first-price with two uniform bidders stalls near a relative loss of
+/// 1e-2 on 128 × 128, and only the running average converges, like
+/// \\(1/T\\)); the look-ahead damps the rotation, and the last iterate reaches
+/// 1e-3 in about 60–150 iterations whatever the grid size. Each step costs
+/// two utility evaluations.
+///
+/// When the game's utilities are affine in a scalar type
+/// ([`BayesGame::affine_utilities`], the single-item auction) the dual
+/// variable is stored as one slope and one offset per action instead of a
+/// types × actions matrix, and the profile's own metrics are computed in
+/// the same pass as the look-ahead.
+///
+/// ```
+/// # use std::sync::Arc;
+/// use aftermarket::equilibrium::{DiscreteGame, Extragradient, Format, Solve, Stop};
+/// use aftermarket::prior::Uniform;
+/// let u = Arc::new(Uniform::new(0.0, 1.0)?);
+/// let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 64, 64, 0.6)?;
+/// let sol = Solve::new(&g, Extragradient::new(50.0)?).max_iters(1000).tol(1e-3).run()?;
+/// assert_eq!(sol.stop, Stop::Converged);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ## References
+/// - Yu. Nesterov, *Dual extrapolation and its applications to solving
+///   variational inequalities and related problems*, Mathematical
+///   Programming 109 (2007).
+#[derive(Debug, Clone)]
+pub struct Extragradient {
+    eta: f64,
+    affine: Option<bool>,
+    types: Vec<Vec<f64>>,
+    // Affine form: utilities at the current profile and accumulated duals.
+    slope: Vec<Vec<f64>>,
+    offset: Vec<Vec<f64>>,
+    dual_slope: Vec<Vec<f64>>,
+    dual_offset: Vec<Vec<f64>>,
+    look_slope: Vec<f64>,
+    look_offset: Vec<f64>,
+    rows: Vec<(f64, f64)>,
+    // General form.
+    u: Vec<Vec<f64>>,
+    dual: Vec<Vec<f64>>,
+    half: Vec<MixedStrategy>,
+}
+
+impl Extragradient {
+    /// A constant step `eta`.
+    ///
+    /// # Errors
+    /// `eta` not > 0 and finite.
+    pub fn new(eta: f64) -> Result<Self, SolveError> {
+        if !(eta.is_finite() && eta > 0.0) {
+            return Err(invalid("learner.eta", "must be > 0 and finite", eta));
+        }
+        Ok(Extragradient {
+            eta,
+            affine: None,
+            types: Vec::new(),
+            slope: Vec::new(),
+            offset: Vec::new(),
+            dual_slope: Vec::new(),
+            dual_offset: Vec::new(),
+            look_slope: Vec::new(),
+            look_offset: Vec::new(),
+            rows: Vec::new(),
+            u: Vec::new(),
+            dual: Vec::new(),
+            half: Vec::new(),
+        })
+    }
+
+    /// The accumulated utilities in affine form, `(slope, offset)` per
+    /// bidder and action, after at least one step on a game with
+    /// [`BayesGame::affine_utilities`]; `None` otherwise.
+    pub fn affine_dual(&self) -> Option<AffineDual<'_>> {
+        (self.affine == Some(true)).then_some((&self.dual_slope, &self.dual_offset))
+    }
+
+    /// Starts from accumulated utilities in affine form (one slope and one
+    /// offset per bidder and action), e.g. carried over from a coarser grid:
+    /// the first profile played is then the softmax of this dual, not the
+    /// uniform profile.
+    pub fn with_affine_dual(mut self, slope: Vec<Vec<f64>>, offset: Vec<Vec<f64>>) -> Self {
+        self.dual_slope = slope;
+        self.dual_offset = offset;
+        self
+    }
+
+    /// The profile played first: the softmax of the affine dual at every
+    /// type of `game` (the uniform profile for a zero dual); `None` if no
+    /// affine dual fits `game`.
+    pub fn initial_state(&self, game: &dyn BayesGame) -> Option<State> {
+        let n = game.n_bidders();
+        if self.dual_slope.len() != n || self.dual_offset.len() != n {
+            return None;
+        }
+        let mut strategies = Vec::with_capacity(n);
+        for i in 0..n {
+            let m = game.n_actions(i);
+            let (a, b) = (&self.dual_slope[i], &self.dual_offset[i]);
+            if a.len() != m || b.len() != m {
+                return None;
+            }
+            let nt = game.type_weights(i).len();
+            let mut s = MixedStrategy::uniform(nt, m);
+            s.probs.par_chunks_mut(m).enumerate().for_each(|(t, row)| {
+                let v = game.type_point(i, t).first().copied().unwrap_or(0.0);
+                softmax_affine(v, a, b, row);
+            });
+            strategies.push(s);
+        }
+        Some(State {
+            strategies,
+            iter: 0,
+        })
+    }
+
+    /// The step size.
+    pub fn eta(&self) -> f64 {
+        self.eta
+    }
+
+    /// Sizes the buffers for `game` (once; again if the game changes).
+    fn prepare(&mut self, game: &dyn BayesGame, profile: &[MixedStrategy]) {
+        let fits = self.half.len() == profile.len()
+            && self
+                .half
+                .iter()
+                .zip(profile)
+                .all(|(h, s)| h.probs.len() == s.probs.len() && h.n_bids == s.n_bids);
+        if fits {
+            return;
+        }
+        self.affine = None;
+        self.half = profile.to_vec();
+        self.types = (0..game.n_bidders())
+            .map(|i| {
+                (0..game.type_weights(i).len())
+                    .map(|t| game.type_point(i, t).first().copied().unwrap_or(0.0))
+                    .collect()
+            })
+            .collect();
+        // A dual given by `with_affine_dual` is kept if it fits.
+        let dual_fits = self.dual_slope.len() == profile.len()
+            && self.dual_offset.len() == profile.len()
+            && profile
+                .iter()
+                .zip(&self.dual_slope)
+                .zip(&self.dual_offset)
+                .all(|((s, a), b)| a.len() == s.n_bids && b.len() == s.n_bids);
+        if !dual_fits {
+            self.dual_slope = profile.iter().map(|s| vec![0.0; s.n_bids]).collect();
+            self.dual_offset = self.dual_slope.clone();
+        }
+        self.dual = profile.iter().map(|s| vec![0.0; s.probs.len()]).collect();
+    }
+
+    fn step_affine(&mut self, game: &dyn BayesGame, profile: &[MixedStrategy]) -> Metrics {
+        let eta = self.eta;
+        let mut metrics = Metrics::default();
+        for (i, s) in profile.iter().enumerate() {
+            let m = s.n_bids;
+            let (w, p) = (&self.slope[i], &self.offset[i]);
+            self.look_slope.clear();
+            self.look_slope
+                .extend(self.dual_slope[i].iter().zip(w).map(|(d, x)| d + eta * x));
+            self.look_offset.clear();
+            self.look_offset
+                .extend(self.dual_offset[i].iter().zip(p).map(|(d, x)| d + eta * x));
+            let (ls, lo) = (&self.look_slope, &self.look_offset);
+            self.rows.resize(s.n_types, (0.0, 0.0));
+            s.probs
+                .par_chunks(m)
+                .zip(self.half[i].probs.par_chunks_mut(m))
+                .zip(self.types[i].par_iter())
+                .zip(self.rows.par_iter_mut())
+                .for_each(|(((cur_row, half_row), &v), out)| {
+                    // Metrics of the current row, then the look-ahead row.
+                    let best = affine_max(v, w, p);
+                    let cur: f64 = cur_row
+                        .iter()
+                        .zip(w.iter().zip(p))
+                        .map(|(&s, (&a, &b))| s * (v * a - b))
+                        .sum();
+                    softmax_affine(v, ls, lo, half_row);
+                    *out = (best, cur);
+                });
+            let (mut br, mut cur) = (0.0, 0.0);
+            for (&wt, &(b, c)) in game.type_weights(i).iter().zip(&self.rows) {
+                br += wt * b;
+                cur += wt * c;
+            }
+            push_metrics(&mut metrics, (br - cur).max(0.0), br, cur);
+        }
+        metrics
+    }
+
+    fn commit_affine(&mut self, profile: &mut [MixedStrategy]) {
+        let eta = self.eta;
+        for (i, s) in profile.iter_mut().enumerate() {
+            let m = s.n_bids;
+            for (d, x) in self.dual_slope[i].iter_mut().zip(&self.slope[i]) {
+                *d += eta * x;
+            }
+            for (d, x) in self.dual_offset[i].iter_mut().zip(&self.offset[i]) {
+                *d += eta * x;
+            }
+            let (ds, dofs) = (&self.dual_slope[i], &self.dual_offset[i]);
+            s.probs
+                .par_chunks_mut(m)
+                .zip(self.types[i].par_iter())
+                .for_each(|(row, &v)| softmax_affine(v, ds, dofs, row));
+        }
+    }
+}
+
+/// The largest of \\(v a_j - b_j\\) over `j` (four lanes, so it vectorises).
+fn affine_max(v: f64, a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [f64::NEG_INFINITY; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (xa, xb) in ca.zip(cb) {
+        for k in 0..4 {
+            let y = v * xa[k] - xb[k];
+            lanes[k] = if y > lanes[k] { y } else { lanes[k] };
+        }
+    }
+    let mut mx = lanes[0].max(lanes[1]).max(lanes[2].max(lanes[3]));
+    for (&xa, &xb) in ra.iter().zip(rb) {
+        mx = mx.max(v * xa - xb);
+    }
+    mx
+}
+
+/// `out = softmax(v a - b)`. Weights below \\(e^{-40}\\) of the largest are
+/// set to zero without calling `exp`: a row concentrates on a few bids
+/// after a few steps, so most of a row costs one multiply–add.
+fn softmax_affine(v: f64, a: &[f64], b: &[f64], out: &mut [f64]) {
+    let mx = affine_max(v, a, b);
+    let cut = mx - 40.0;
+    let mut z = 0.0;
+    let (mut lo, mut hi) = (out.len(), 0);
+    for (j, ((o, &xa), &xb)) in out.iter_mut().zip(a).zip(b).enumerate() {
+        let y = v * xa - xb;
+        if y > cut {
+            let e = (y - mx).exp();
+            *o = e;
+            z += e;
+            lo = lo.min(j);
+            hi = j;
+        } else {
+            *o = 0.0;
+        }
+    }
+    if lo <= hi {
+        let inv = 1.0 / z;
+        out[lo..=hi].iter_mut().for_each(|o| *o *= inv);
+    }
+}
+
+impl Learner for Extragradient {
+    fn name(&self) -> &str {
+        "extragradient"
+    }
+
+    fn step(&mut self, game: &dyn BayesGame, state: State) -> Result<(State, Metrics), SolveError> {
+        let mut profile = state.strategies;
+        game.check_profile(&profile)?;
+        self.prepare(game, &profile);
+        let affine = match self.affine {
+            Some(a) => a && game.affine_utilities(&profile, &mut self.slope, &mut self.offset)?,
+            None => game.affine_utilities(&profile, &mut self.slope, &mut self.offset)?,
+        };
+        self.affine = Some(affine);
+        let metrics = if affine {
+            let metrics = self.step_affine(game, &profile);
+            game.affine_utilities(&self.half, &mut self.slope, &mut self.offset)?;
+            self.commit_affine(&mut profile);
+            metrics
+        } else {
+            game.utilities(&profile, &mut self.u)?;
+            let metrics = metrics_from_utilities(game, &profile, &self.u);
+            let eta = self.eta;
+            for ((h, d), u) in self.half.iter_mut().zip(&self.dual).zip(&self.u) {
+                let m = h.n_bids;
+                h.probs
+                    .par_chunks_mut(m)
+                    .zip(d.par_chunks(m))
+                    .zip(u.par_chunks(m))
+                    .for_each_init(
+                        || vec![0.0; m],
+                        |y, ((row, drow), urow)| {
+                            for ((yj, &a), &x) in y.iter_mut().zip(drow).zip(urow) {
+                                *yj = a + eta * x;
+                            }
+                            softmax(y, row);
+                        },
+                    );
+            }
+            game.utilities(&self.half, &mut self.u)?;
+            for ((s, d), u) in profile.iter_mut().zip(&mut self.dual).zip(&self.u) {
+                let m = s.n_bids;
+                s.probs
+                    .par_chunks_mut(m)
+                    .zip(d.par_chunks_mut(m))
+                    .zip(u.par_chunks(m))
+                    .for_each(|((row, drow), urow)| {
+                        for (a, &x) in drow.iter_mut().zip(urow) {
+                            *a += eta * x;
+                        }
+                        softmax(drow, row);
+                    });
+            }
+            metrics
+        };
+        Ok((
+            State {
+                strategies: profile,
+                iter: state.iter + 1,
+            },
+            metrics,
+        ))
+    }
+}
+
 fn softmax(y: &[f64], out: &mut [f64]) {
     let mx = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut z = 0.0;
@@ -285,7 +624,102 @@ impl Learner for BestResponse {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::equilibrium::{DiscreteGame, Format, Solve, Stop};
+    use crate::prior::{Prior, Uniform};
+
+    fn first_price(n: usize) -> DiscreteGame {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], n, n, 0.6).expect("game")
+    }
+
+    /// The single-item game seen only through `utilities`.
+    struct Opaque(DiscreteGame);
+
+    impl BayesGame for Opaque {
+        fn n_bidders(&self) -> usize {
+            self.0.n_bidders()
+        }
+        fn type_weights(&self, i: usize) -> &[f64] {
+            self.0.type_weights(i)
+        }
+        fn type_point(&self, i: usize, t: usize) -> &[f64] {
+            self.0.type_point(i, t)
+        }
+        fn n_actions(&self, i: usize) -> usize {
+            self.0.n_actions(i)
+        }
+        fn action(&self, i: usize, a: usize) -> &[f64] {
+            self.0.action(i, a)
+        }
+        fn utilities(
+            &self,
+            profile: &[MixedStrategy],
+            out: &mut Vec<Vec<f64>>,
+        ) -> Result<(), SolveError> {
+            self.0.utilities(profile, out)
+        }
+    }
+
+    #[test]
+    fn affine_and_general_extragradient_agree() {
+        let g = first_price(16);
+        let opaque = Opaque(first_price(16));
+        let (mut fast, mut slow) = (
+            Extragradient::new(30.0).expect("eta"),
+            Extragradient::new(30.0).expect("eta"),
+        );
+        let (mut a, mut b) = (g.uniform_state(), opaque.uniform_state());
+        for _ in 0..5 {
+            let (na, ma) = fast.step(&g, a).expect("step");
+            let (nb, mb) = slow.step(&opaque, b).expect("step");
+            assert!((ma.utility_loss[0] - mb.utility_loss[0]).abs() < 1e-12);
+            (a, b) = (na, nb);
+        }
+        assert!(fast.affine_dual().is_some() && slow.affine_dual().is_none());
+        let diff = a.strategies[1]
+            .probs
+            .iter()
+            .zip(&b.strategies[1].probs)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max);
+        assert!(diff < 1e-9, "{diff}");
+    }
+
+    #[test]
+    fn extragradient_converges_where_dual_averaging_circles() {
+        let g = first_price(48);
+        let eg = Solve::new(&g, Extragradient::new(50.0).expect("eta"))
+            .max_iters(400)
+            .tol(1e-3)
+            .run()
+            .expect("solve");
+        assert_eq!(eg.stop, Stop::Converged);
+        let da = Solve::new(&g, DualAveraging::entropic(50.0, 0.0).expect("eta"))
+            .max_iters(400)
+            .tol(1e-3)
+            .run()
+            .expect("solve");
+        assert_eq!(da.stop, Stop::MaxIters);
+        assert!(da.metrics.max_relative() > 5e-3);
+    }
+
+    #[test]
+    fn warm_dual_sets_the_first_profile() {
+        let g = first_price(8);
+        let m = g.n_bids();
+        // Dual v b_j - b_j^2 / 2 (scaled): type v prefers the bid nearest v.
+        let k = 1e5;
+        let a: Vec<Vec<f64>> = vec![g.bids().iter().map(|x| k * x).collect(); 2];
+        let b: Vec<Vec<f64>> = vec![g.bids().iter().map(|x| k * x * x / 2.0).collect(); 2];
+        let eg = Extragradient::new(1.0).expect("eta").with_affine_dual(a, b);
+        let s = eg.initial_state(&g).expect("fits");
+        assert_eq!(m, 8);
+        // Type 0.3125 lies between bids 0.257 and 0.343, nearer the second.
+        assert!(s.strategies[0].row(2)[4] > 0.99);
+    }
 
     #[test]
     fn eta_must_be_positive() {

@@ -23,9 +23,12 @@ mod bayes_check;
 mod complete_info;
 mod discrete_game;
 mod game;
+mod known;
 mod learner;
 pub mod named;
+mod plot;
 mod solve;
+mod spec;
 mod verify_bne;
 mod weak_dominance;
 
@@ -39,9 +42,20 @@ pub use complete_info::{
 pub use discrete_game::{
     BidValues, DiscreteGame, Format, Metrics, MixedStrategy, SolveError, State, TypeGrid,
 };
-pub use game::{BayesGame, best_actions, mean_actions, metrics_from_utilities};
-pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
-pub use solve::{Progress, Solution, Solve, Stop};
+pub use game::{
+    BayesGame, Outcomes, best_actions, map_profile, mean_actions, metrics_from_utilities,
+    verify_refined,
+};
+pub use known::{Distance, KnownEquilibrium, distance_to_known, known_equilibrium};
+pub use learner::{
+    BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner, Regulariser,
+};
+pub use plot::{Curve, bid_functions_svg};
+pub use solve::{
+    CoarseToFine, Found, Progress, RestartReport, Restarts, Solution, Solve, Start, Stop,
+    solve_coarse_to_fine,
+};
+pub use spec::{BidderSpec, BuiltGame, GameSpec, GridSpec, LearnerSpec, RestartsSpec};
 pub use verify_bne::{
     BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
 };

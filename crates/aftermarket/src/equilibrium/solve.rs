@@ -13,9 +13,14 @@
 
 use std::time::{Duration, Instant};
 
-use crate::equilibrium::discrete_game::{Metrics, MixedStrategy, SolveError, State, invalid};
-use crate::equilibrium::game::{BayesGame, mean_actions};
-use crate::equilibrium::learner::Learner;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::equilibrium::discrete_game::{
+    DiscreteGame, Metrics, MixedStrategy, SolveError, State, invalid,
+};
+use crate::equilibrium::game::{BayesGame, Outcomes, mean_actions};
+use crate::equilibrium::learner::{Extragradient, Learner};
 
 /// Why the loop stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +166,20 @@ impl<'g, 'o, L: Learner> Solve<'g, 'o, L> {
     /// `tol` not >= 0; a starting profile that does not fit; a learner
     /// error.
     pub fn run(mut self) -> Result<Solution, SolveError> {
+        self.run_mut()
+    }
+
+    /// As [`Self::run`], and gives the learner back (with its accumulated
+    /// state, e.g. to carry a dual over to a finer grid).
+    ///
+    /// # Errors
+    /// As [`Self::run`].
+    pub fn run_with_learner(mut self) -> Result<(Solution, L), SolveError> {
+        let sol = self.run_mut()?;
+        Ok((sol, self.learner))
+    }
+
+    fn run_mut(&mut self) -> Result<Solution, SolveError> {
         if self.tol.is_nan() || self.tol < 0.0 {
             return Err(invalid("learner.tol", "must be >= 0", self.tol));
         }
@@ -241,5 +260,432 @@ impl<'g, 'o, L: Learner> Solve<'g, 'o, L> {
             metrics,
             history,
         }
+    }
+}
+
+/// Options of [`solve_coarse_to_fine`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoarseToFine {
+    /// Step size of [`Extragradient`].
+    pub eta: f64,
+    /// Tolerance on the largest relative utility loss, at every level.
+    pub tol: f64,
+    /// Iteration budget over all levels.
+    pub max_iters: usize,
+    /// Grid size of the coarsest level (the larger of types and bids).
+    pub coarsest: usize,
+    /// Weight of the carried-over dual, in steps: the coarser level's
+    /// accumulated utilities are rescaled to this many steps' worth, so the
+    /// finer level keeps the coarse solution's shape without being locked
+    /// into it.
+    pub carry: f64,
+}
+
+impl Default for CoarseToFine {
+    fn default() -> Self {
+        CoarseToFine {
+            eta: 50.0,
+            tol: 1e-3,
+            max_iters: 2000,
+            coarsest: 64,
+            carry: 50.0,
+        }
+    }
+}
+
+/// Solves a single-item auction from coarse to fine grids.
+///
+/// The grid is halved until it is at most `coarsest` points, that game is
+/// solved by [`Extragradient`], and each finer level starts from the
+/// coarser level's accumulated utilities: winning probability and
+/// expected payment are functions of the bid, so the dual carries over by
+/// interpolating in the bid. Most iterations then run on small grids and
+/// the finest grid needs only a few. The reported iterations are summed
+/// over levels, the time is the total.
+///
+/// ```
+/// # use std::sync::Arc;
+/// use aftermarket::equilibrium::{CoarseToFine, DiscreteGame, Format, Stop, solve_coarse_to_fine};
+/// use aftermarket::prior::Uniform;
+/// let u = Arc::new(Uniform::new(0.0, 1.0)?);
+/// let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 200, 200, 0.6)?;
+/// let sol = solve_coarse_to_fine(&g, &CoarseToFine::default())?;
+/// assert_eq!(sol.stop, Stop::Converged);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// `eta` not > 0, `tol` not >= 0, `coarsest < 2`.
+pub fn solve_coarse_to_fine(
+    game: &DiscreteGame,
+    opts: &CoarseToFine,
+) -> Result<Solution, SolveError> {
+    if opts.coarsest < 2 {
+        return Err(invalid("coarsest", "must be >= 2", opts.coarsest));
+    }
+    let start = Instant::now();
+    let (nt, nb) = (game.cells(), game.n_bids());
+    let top = nt.max(nb);
+    let mut sizes = vec![top];
+    while let Some(&s) = sizes.last() {
+        if s <= opts.coarsest {
+            break;
+        }
+        sizes.push(s.div_ceil(2));
+    }
+    sizes.reverse();
+    // The previous level's bid grid and its dual (slopes, offsets).
+    let mut dual: Option<Carried> = None;
+    let mut used = 0usize;
+    let last = sizes.len() - 1;
+    for (k, &s) in sizes.iter().enumerate() {
+        let level;
+        let g: &DiscreteGame = if k == last {
+            game
+        } else {
+            let t = (nt * s).div_ceil(top).max(1);
+            let b = (nb * s).div_ceil(top).max(2);
+            level = game.with_grid(t, b)?;
+            &level
+        };
+        let mut learner = Extragradient::new(opts.eta)?;
+        if let Some(Carried(bids, a, b)) = dual.take() {
+            let fine = g.bids();
+            learner = learner.with_affine_dual(
+                a.iter().map(|y| interpolate(&bids, y, fine)).collect(),
+                b.iter().map(|y| interpolate(&bids, y, fine)).collect(),
+            );
+        }
+        let init = learner
+            .initial_state(g)
+            .unwrap_or_else(|| g.uniform_state());
+        // A coarse level may spend at most half of what is left, so the
+        // finest level always gets a share of the budget.
+        let left = opts.max_iters.saturating_sub(used).max(1);
+        let budget = if k == last { left } else { left.div_ceil(2) };
+        let (sol, learner) = Solve::new(g, learner)
+            .max_iters(budget)
+            .tol(opts.tol)
+            .history(false)
+            .init(init)
+            .run_with_learner()?;
+        used += sol.iters;
+        if k == last {
+            return Ok(Solution {
+                iters: used,
+                elapsed: start.elapsed(),
+                ..sol
+            });
+        }
+        if let Some((a, b)) = learner.affine_dual() {
+            let scale = (opts.carry / sol.iters.max(1) as f64).min(1.0);
+            let rescale = |d: &[Vec<f64>]| -> Vec<Vec<f64>> {
+                d.iter()
+                    .map(|y| y.iter().map(|x| x * scale).collect())
+                    .collect()
+            };
+            dual = Some(Carried(g.bids().to_vec(), rescale(a), rescale(b)));
+        }
+    }
+    Err(invalid("grid", "must have at least one level", 0))
+}
+
+/// A dual carried to the next level: bid grid, slopes, offsets.
+struct Carried(Vec<f64>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// `ys` given at increasing `xs`, linear in between and flat beyond, at `at`.
+fn interpolate(xs: &[f64], ys: &[f64], at: &[f64]) -> Vec<f64> {
+    at.iter()
+        .map(|&x| {
+            let k = xs.partition_point(|&p| p <= x);
+            if k == 0 {
+                ys[0]
+            } else if k >= xs.len() {
+                ys[xs.len() - 1]
+            } else {
+                let (x0, x1) = (xs[k - 1], xs[k]);
+                ys[k - 1] + (ys[k] - ys[k - 1]) * (x - x0) / (x1 - x0)
+            }
+        })
+        .collect()
+}
+
+/// A starting profile of [`Restarts`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Start {
+    /// Every type mixes uniformly over its actions.
+    Uniform,
+    /// Every type plays the action nearest its own type point.
+    Truthful,
+    /// Every type plays the action nearest the given multiple of its type.
+    Shaded(f64),
+    /// A random mixed profile from a seeded ChaCha8 generator.
+    Random(u64),
+}
+
+impl Start {
+    /// A short name for reports.
+    pub fn name(&self) -> String {
+        match self {
+            Start::Uniform => "uniform".into(),
+            Start::Truthful => "truthful".into(),
+            Start::Shaded(f) => format!("shaded x{f}"),
+            Start::Random(seed) => format!("random (seed {seed})"),
+        }
+    }
+
+    /// The starting profile on `game`.
+    pub fn state(&self, game: &dyn BayesGame) -> State {
+        let near = |i: usize, t: usize, f: f64| -> usize {
+            let x = game.type_point(i, t);
+            let mut best = (f64::INFINITY, 0);
+            for a in 0..game.n_actions(i) {
+                let d: f64 = game
+                    .action(i, a)
+                    .iter()
+                    .zip(x)
+                    .map(|(b, v)| (b - f * v) * (b - f * v))
+                    .sum();
+                if d < best.0 {
+                    best = (d, a);
+                }
+            }
+            best.1
+        };
+        let pure = |f: f64| State {
+            strategies: (0..game.n_bidders())
+                .map(|i| {
+                    let choice: Vec<usize> = (0..game.type_weights(i).len())
+                        .map(|t| near(i, t, f))
+                        .collect();
+                    MixedStrategy::pure(&choice, game.n_actions(i))
+                })
+                .collect(),
+            iter: 0,
+        };
+        match *self {
+            Start::Uniform => game.uniform_state(),
+            Start::Truthful => pure(1.0),
+            Start::Shaded(f) => pure(f),
+            Start::Random(seed) => {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let strategies = (0..game.n_bidders())
+                    .map(|i| {
+                        let (nt, m) = (game.type_weights(i).len(), game.n_actions(i));
+                        let mut s = MixedStrategy::uniform(nt, m);
+                        for row in s.probs.chunks_mut(m) {
+                            // Fourth powers of uniforms: a few actions dominate each row.
+                            row.iter_mut().for_each(|p| {
+                                let u: f64 = rng.random();
+                                *p = u.powi(4);
+                            });
+                            let z: f64 = row.iter().sum();
+                            row.iter_mut().for_each(|p| *p /= z);
+                        }
+                        s
+                    })
+                    .collect();
+                State {
+                    strategies,
+                    iter: 0,
+                }
+            }
+        }
+    }
+}
+
+/// One equilibrium found by [`Restarts`]: the first start that reached
+/// it, how many did, and its solution.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The first start that reached it.
+    pub start: Start,
+    /// Starts that reached it.
+    pub count: usize,
+    /// The solution of the first start that reached it.
+    pub solution: Solution,
+    /// Welfare, revenue and efficiency, if the game defines them.
+    pub outcomes: Option<Outcomes>,
+}
+
+/// The distinct equilibria found from several starts.
+#[derive(Debug, Clone)]
+pub struct RestartReport {
+    /// Distinct solutions, in the order found.
+    pub found: Vec<Found>,
+    /// Starts run.
+    pub runs: usize,
+}
+
+impl RestartReport {
+    /// The index and welfare of the found equilibrium with the lowest
+    /// welfare among those that reached the tolerance: the worst *found*,
+    /// not a proven worst equilibrium.
+    pub fn worst_welfare_found(&self) -> Option<(usize, f64)> {
+        self.found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.solution.stop == Stop::Converged)
+            .filter_map(|(k, f)| f.outcomes.map(|o| (k, o.welfare)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+/// Runs a learner from several starting profiles and groups the solutions
+/// into distinct equilibria: two solutions are the same when their mean
+/// actions differ by at most `distinct` at every type of positive weight.
+/// Starts run one after another (each learner may use all cores), and
+/// random starts are seeded, so the report does not depend on the number
+/// of threads.
+#[derive(Debug, Clone)]
+pub struct Restarts {
+    /// The starting profiles.
+    pub starts: Vec<Start>,
+    /// Distance between mean-action functions above which two solutions
+    /// are distinct.
+    pub distinct: f64,
+    /// Iteration budget per start.
+    pub max_iters: usize,
+    /// Tolerance on the relative utility loss.
+    pub tol: f64,
+}
+
+impl Restarts {
+    /// `count` starts: uniform, truthful, shaded by half, then random
+    /// starts seeded `seed`, `seed + 1`, ….
+    pub fn standard(count: usize, seed: u64) -> Vec<Start> {
+        let fixed = [Start::Uniform, Start::Truthful, Start::Shaded(0.5)];
+        fixed
+            .into_iter()
+            .chain((0..).map(|k| Start::Random(seed.wrapping_add(k))))
+            .take(count)
+            .collect()
+    }
+
+    /// Runs every start with a fresh learner from `make`.
+    ///
+    /// # Errors
+    /// No starts; a learner or game error.
+    pub fn run<L: Learner>(
+        &self,
+        game: &dyn BayesGame,
+        make: impl Fn() -> Result<L, SolveError>,
+    ) -> Result<RestartReport, SolveError> {
+        if self.starts.is_empty() {
+            return Err(invalid("restarts.count", "must be >= 1", 0));
+        }
+        let mut found: Vec<(Vec<Vec<Vec<f64>>>, Found)> = Vec::new();
+        for start in &self.starts {
+            let sol = Solve::new(game, make()?)
+                .max_iters(self.max_iters)
+                .tol(self.tol)
+                .history(false)
+                .init(start.state(game))
+                .run()?;
+            let means = sol.mean_actions(game);
+            let same = found
+                .iter_mut()
+                .find(|(other, _)| distance(game, &means, other) <= self.distinct);
+            match same {
+                Some((_, f)) => f.count += 1,
+                None => {
+                    let outcomes = game.outcomes(&sol.strategies);
+                    found.push((
+                        means,
+                        Found {
+                            start: *start,
+                            count: 1,
+                            solution: sol,
+                            outcomes,
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(RestartReport {
+            found: found.into_iter().map(|(_, f)| f).collect(),
+            runs: self.starts.len(),
+        })
+    }
+}
+
+/// The largest difference between two mean-action functions over bidders,
+/// types of positive weight and coordinates.
+fn distance(game: &dyn BayesGame, a: &[Vec<Vec<f64>>], b: &[Vec<Vec<f64>>]) -> f64 {
+    let mut d = 0.0f64;
+    for (i, (ai, bi)) in a.iter().zip(b).enumerate() {
+        for ((x, y), &w) in ai.iter().zip(bi).zip(game.type_weights(i)) {
+            if w > 0.0 {
+                for (p, q) in x.iter().zip(y) {
+                    d = d.max((p - q).abs());
+                }
+            }
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::equilibrium::Format;
+    use crate::prior::{Prior, Uniform};
+
+    #[test]
+    fn coarse_to_fine_reaches_the_tolerance_on_the_fine_grid() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 150, 150, 0.6)
+            .expect("game");
+        let sol = solve_coarse_to_fine(&g, &CoarseToFine::default()).expect("solve");
+        assert_eq!(sol.stop, Stop::Converged);
+        // The metrics are those of the fine game itself.
+        let again = g.utility_loss(&sol.strategies).expect("loss");
+        assert!(again.max_relative() <= 1e-3);
+        let bids = sol.mean_bids(&g);
+        let step = 0.6 / 149.0;
+        for (v, b) in g.types(0).points.iter().zip(&bids[0]) {
+            assert!((b - v / 2.0).abs() < 3.0 * step, "type {v}: bid {b}");
+        }
+    }
+
+    #[test]
+    fn restarts_find_one_first_price_equilibrium() {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 32, 32, 0.6)
+            .expect("game");
+        let r = Restarts {
+            starts: Restarts::standard(5, 7),
+            distinct: 0.05,
+            max_iters: 2000,
+            tol: 1e-3,
+        };
+        let report = r.run(&g, || Extragradient::new(50.0)).expect("run");
+        assert_eq!(report.runs, 5);
+        // The first-price equilibrium is unique: every start lands on it.
+        assert_eq!(
+            report.found.len(),
+            1,
+            "{:?}",
+            report.found.iter().map(|f| f.start).collect::<Vec<_>>()
+        );
+        assert_eq!(report.found[0].count, 5);
+        let (_, w) = report.worst_welfare_found().expect("converged");
+        // Efficient: welfare is E[max of two values] on the grid, about 2/3.
+        assert!((w - 2.0 / 3.0).abs() < 0.02, "{w}");
+        // Same seeds, same random starts.
+        let a = Start::Random(3).state(&g);
+        let b = Start::Random(3).state(&g);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn interpolation_is_linear_and_flat_beyond() {
+        let y = interpolate(&[0.0, 1.0], &[2.0, 4.0], &[-1.0, 0.25, 2.0]);
+        assert_eq!(y.len(), 3);
+        assert!((y[0] - 2.0).abs() < 1e-15 && (y[1] - 2.5).abs() < 1e-15);
+        assert!((y[2] - 4.0).abs() < 1e-15);
     }
 }

@@ -10,6 +10,7 @@ mod paper001;
 mod paper002;
 mod paper003;
 mod paper004;
+mod solver;
 
 use serde::Serialize;
 use thiserror::Error;
@@ -139,6 +140,12 @@ pub enum ReproduceError {
     /// Solving or verifying an equilibrium failed.
     #[error(transparent)]
     Equilibrium(#[from] crate::equilibrium::EquilibriumError),
+    /// A discretised game could not be built or solved.
+    #[error(transparent)]
+    Solve(#[from] crate::equilibrium::SolveError),
+    /// A prior could not be built.
+    #[error(transparent)]
+    Prior(#[from] crate::prior::PriorError),
 }
 
 type Reproducer = fn() -> Result<PaperReport, ReproduceError>;
@@ -150,6 +157,7 @@ pub const REGISTRY: &[(&str, Reproducer)] = &[
     ("002", paper002::reproduce),
     ("003", paper003::reproduce),
     ("004", paper004::reproduce),
+    ("solver", solver::reproduce),
 ];
 
 /// Runs the reproduction of `paper` (`"001"`, or `"1"`).

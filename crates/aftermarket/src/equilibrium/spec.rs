@@ -1,0 +1,469 @@
+//! Game files of `aftermarket solve` and `aftermarket verify --strategies`.
+//!
+//! A game file names a `format` and the sections that format needs; the
+//! shared sections set the grid, the learner and the restarts:
+//!
+//! ```toml
+//! format = "first-price"          # or "second-price", "all-pay"
+//! reserve = 0.0                   # single-item formats
+//! [[bidders]]                     # single-item formats: one per bidder
+//! name = "weak"
+//! prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+//! [grid]
+//! types = 128
+//! bids = 128
+//! b-max = 1.0                     # default: the largest upper end of the priors
+//! [learner]
+//! kind = "extragradient"          # or soda-entropic, soda-euclidean, fictitious-play, best-response
+//! eta = 50.0
+//! max-iters = 2000
+//! tol = 1e-3
+//! coarse-to-fine = true           # extragradient on single-item games
+//! [restarts]
+//! count = 1
+//! seed = 1
+//! distinct = 0.02
+//! ```
+//!
+//! [`GameSpec::build`] turns the file into a [`BuiltGame`]: a boxed
+//! [`BayesGame`] that the learners, the generic verifier and the reports
+//! work on, plus what only some formats have (the single-item auction for
+//! its exact verifier and closed forms). A new format is one arm in
+//! [`GameSpec::build`] and, if it needs one, one section struct.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::equilibrium::discrete_game::{DiscreteGame, Format, SolveError};
+use crate::equilibrium::game::BayesGame;
+use crate::equilibrium::learner::{
+    BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner,
+};
+use crate::equilibrium::solve::{
+    CoarseToFine, Progress, RestartReport, Restarts, Solution, Solve, solve_coarse_to_fine,
+};
+use crate::prior::Prior;
+use crate::scenario::raw::RawPrior;
+use crate::scenario::{ScenarioError, line_of, scalar_law};
+
+/// A game file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GameSpec {
+    /// The game: `first-price`, `second-price`, `all-pay`.
+    pub format: String,
+    /// Reserve price (single-item formats).
+    #[serde(default)]
+    pub reserve: f64,
+    /// The bidders (single-item formats).
+    #[serde(default)]
+    pub bidders: Vec<BidderSpec>,
+    /// The grid.
+    #[serde(default)]
+    pub grid: GridSpec,
+    /// The learning dynamic.
+    #[serde(default)]
+    pub learner: LearnerSpec,
+    /// Restarts from several starting profiles.
+    #[serde(default)]
+    pub restarts: RestartsSpec,
+}
+
+/// One bidder of a single-item game.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BidderSpec {
+    /// Display name (default `bidder k`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The value law.
+    pub prior: RawPrior,
+}
+
+/// The `[grid]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GridSpec {
+    /// Type cells per bidder.
+    pub types: usize,
+    /// Bids.
+    pub bids: usize,
+    /// The largest bid (default: the largest upper end of the priors).
+    #[serde(default)]
+    pub b_max: Option<f64>,
+}
+
+impl Default for GridSpec {
+    fn default() -> Self {
+        GridSpec {
+            types: 128,
+            bids: 128,
+            b_max: None,
+        }
+    }
+}
+
+/// The `[learner]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LearnerSpec {
+    /// `extragradient`, `soda-entropic`, `soda-euclidean`,
+    /// `fictitious-play` or `best-response`.
+    pub kind: String,
+    /// Step size.
+    pub eta: f64,
+    /// Step-size decay of dual averaging, \\(\eta_t = \eta t^{-\beta}\\).
+    pub beta: f64,
+    /// Iteration budget.
+    pub max_iters: usize,
+    /// Tolerance on the largest relative utility loss.
+    pub tol: f64,
+    /// Solve a single-item game on coarser grids first (extragradient).
+    pub coarse_to_fine: bool,
+}
+
+impl Default for LearnerSpec {
+    fn default() -> Self {
+        LearnerSpec {
+            kind: "extragradient".into(),
+            eta: 50.0,
+            beta: 0.0,
+            max_iters: 2000,
+            tol: 1e-3,
+            coarse_to_fine: true,
+        }
+    }
+}
+
+/// The `[restarts]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RestartsSpec {
+    /// Starting profiles: uniform, truthful, shaded by half, then seeded
+    /// random ones. With 1, a single run from the uniform profile.
+    pub count: usize,
+    /// Seed of the first random start.
+    pub seed: u64,
+    /// Distance between mean-bid functions above which two solutions are
+    /// distinct equilibria.
+    pub distinct: f64,
+}
+
+impl Default for RestartsSpec {
+    fn default() -> Self {
+        RestartsSpec {
+            count: 1,
+            seed: 1,
+            distinct: 0.02,
+        }
+    }
+}
+
+/// A game built from a file.
+pub struct BuiltGame {
+    /// The game the learners and the generic verifier see.
+    pub game: Box<dyn BayesGame>,
+    /// Bidder names.
+    pub names: Vec<String>,
+    /// The single-item auction, for its exact verifier and closed forms.
+    pub single_item: Option<DiscreteGame>,
+    /// The file as written.
+    pub spec: GameSpec,
+}
+
+impl std::fmt::Debug for BuiltGame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuiltGame")
+            .field("game", &self.game.describe())
+            .field("names", &self.names)
+            .finish()
+    }
+}
+
+fn err(origin: &str, field: impl Into<String>, message: impl ToString) -> ScenarioError {
+    ScenarioError {
+        origin: origin.to_string(),
+        field: field.into(),
+        message: message.to_string(),
+    }
+}
+
+/// A solver error as a scenario error naming the field it came from.
+fn from_solve(origin: &str, e: SolveError) -> ScenarioError {
+    match e {
+        SolveError::InvalidParameter { param, rule, value } => {
+            err(origin, param, format!("{rule}, got {value}"))
+        }
+        other => err(origin, "(game)", other),
+    }
+}
+
+impl GameSpec {
+    /// Reads a game file.
+    ///
+    /// # Errors
+    /// The file cannot be read or does not parse; the error names the file
+    /// and the line or field.
+    pub fn from_path(path: &Path) -> Result<Self, ScenarioError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(&origin, "(file)", format!("cannot read: {e}")))?;
+        Self::from_toml(&text, &origin)
+    }
+
+    /// Parses game-file text; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// The text does not parse.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        toml::from_str(text).map_err(|e| {
+            let span = e.span().map(|s| line_of(text, s.start));
+            err(
+                origin,
+                span.map_or_else(|| "(toml)".to_string(), |l| format!("line {l}")),
+                e.message(),
+            )
+        })
+    }
+
+    /// Builds the game; relative paths inside the file resolve against
+    /// `dir`.
+    ///
+    /// ```
+    /// use aftermarket::equilibrium::GameSpec;
+    /// let spec = GameSpec::from_toml(r#"
+    ///     format = "all-pay"
+    ///     [[bidders]]
+    ///     prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+    ///     [[bidders]]
+    ///     prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+    ///     [grid]
+    ///     types = 16
+    ///     bids = 16
+    /// "#, "<doc>")?;
+    /// let built = spec.build("<doc>", None)?;
+    /// assert_eq!(built.game.n_bidders(), 2);
+    /// assert_eq!(built.names[1], "bidder 2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown format, a section the format needs that is missing or
+    /// wrong; the error names the file and the field.
+    pub fn build(self, origin: &str, dir: Option<PathBuf>) -> Result<BuiltGame, ScenarioError> {
+        match self.format.as_str() {
+            "first-price" => self.single_item(Format::FirstPrice, origin, dir),
+            "second-price" => self.single_item(Format::SecondPrice, origin, dir),
+            "all-pay" => self.single_item(Format::AllPay, origin, dir),
+            other => Err(err(
+                origin,
+                "format",
+                format!("must be \"first-price\", \"second-price\" or \"all-pay\", got {other:?}"),
+            )),
+        }
+    }
+
+    fn single_item(
+        self,
+        format: Format,
+        origin: &str,
+        dir: Option<PathBuf>,
+    ) -> Result<BuiltGame, ScenarioError> {
+        if self.bidders.len() < 2 {
+            return Err(err(
+                origin,
+                "bidders",
+                format!("must number at least 2, got {}", self.bidders.len()),
+            ));
+        }
+        let mut priors: Vec<Arc<dyn Prior>> = Vec::new();
+        let mut names = Vec::new();
+        for (i, b) in self.bidders.iter().enumerate() {
+            let field = format!("bidders[{i}].prior");
+            priors.push(scalar_law(&b.prior, origin, &field, dir.clone())?);
+            names.push(
+                b.name
+                    .clone()
+                    .unwrap_or_else(|| format!("bidder {}", i + 1)),
+            );
+        }
+        let b_max = match self.grid.b_max {
+            Some(b) => b,
+            None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
+        };
+        let game = DiscreteGame::new(
+            format,
+            self.reserve,
+            priors,
+            self.grid.types,
+            self.grid.bids,
+            b_max,
+        )
+        .map_err(|e| from_solve(origin, e))?;
+        Ok(BuiltGame {
+            game: Box::new(game.clone()),
+            names,
+            single_item: Some(game),
+            spec: self,
+        })
+    }
+}
+
+fn run_one<L: Learner>(
+    game: &dyn BayesGame,
+    learner: L,
+    spec: &LearnerSpec,
+    observe: &mut dyn FnMut(&Progress<'_>),
+) -> Result<Solution, SolveError> {
+    Solve::new(game, learner)
+        .max_iters(spec.max_iters)
+        .tol(spec.tol)
+        .history(false)
+        .observe(|p| observe(p), 10)
+        .run()
+}
+
+impl BuiltGame {
+    /// Solves the game with the learner of the file (one run from the
+    /// uniform profile); `observe` sees the progress.
+    ///
+    /// # Errors
+    /// An unknown learner kind or bad learner parameters, naming the field.
+    pub fn solve(
+        &self,
+        origin: &str,
+        observe: &mut dyn FnMut(&Progress<'_>),
+    ) -> Result<Solution, ScenarioError> {
+        let spec = &self.spec.learner;
+        let g = self.game.as_ref();
+        let res = match spec.kind.as_str() {
+            "extragradient" => match (&self.single_item, spec.coarse_to_fine) {
+                (Some(single), true) => solve_coarse_to_fine(
+                    single,
+                    &CoarseToFine {
+                        eta: spec.eta,
+                        tol: spec.tol,
+                        max_iters: spec.max_iters,
+                        ..CoarseToFine::default()
+                    },
+                ),
+                _ => Extragradient::new(spec.eta).and_then(|l| run_one(g, l, spec, observe)),
+            },
+            "soda-entropic" => DualAveraging::entropic(spec.eta, spec.beta)
+                .and_then(|l| run_one(g, l, spec, observe)),
+            "soda-euclidean" => DualAveraging::euclidean(spec.eta, spec.beta)
+                .and_then(|l| run_one(g, l, spec, observe)),
+            "fictitious-play" => run_one(g, FictitiousPlay::new(), spec, observe),
+            "best-response" => run_one(g, BestResponse::new(), spec, observe),
+            other => {
+                return Err(err(
+                    origin,
+                    "learner.kind",
+                    format!(
+                        "must be \"extragradient\", \"soda-entropic\", \"soda-euclidean\", \"fictitious-play\" or \"best-response\", got {other:?}"
+                    ),
+                ));
+            }
+        };
+        res.map_err(|e| from_solve(origin, e))
+    }
+
+    /// Runs the restarts of the file (`[restarts] count` starts); `None`
+    /// when `count` is 1.
+    ///
+    /// # Errors
+    /// As [`Self::solve`]; `restarts.count = 0`.
+    pub fn restarts(&self, origin: &str) -> Result<Option<RestartReport>, ScenarioError> {
+        let rs = &self.spec.restarts;
+        if rs.count == 0 {
+            return Err(err(origin, "restarts.count", "must be >= 1, got 0"));
+        }
+        if rs.count == 1 {
+            return Ok(None);
+        }
+        let spec = &self.spec.learner;
+        let r = Restarts {
+            starts: Restarts::standard(rs.count, rs.seed),
+            distinct: rs.distinct,
+            max_iters: spec.max_iters,
+            tol: spec.tol,
+        };
+        let g = self.game.as_ref();
+        let report = match spec.kind.as_str() {
+            "soda-entropic" => r.run(g, || DualAveraging::entropic(spec.eta, spec.beta)),
+            "soda-euclidean" => r.run(g, || DualAveraging::euclidean(spec.eta, spec.beta)),
+            "fictitious-play" => r.run(g, || Ok(FictitiousPlay::new())),
+            "best-response" => r.run(g, || Ok(BestResponse::new())),
+            _ => r.run(g, || Extragradient::new(spec.eta)),
+        };
+        report.map(Some).map_err(|e| from_solve(origin, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_format_names_the_field() {
+        let spec = GameSpec::from_toml("format = \"dutch\"", "g.toml").expect("parses");
+        let e = spec.build("g.toml", None).expect_err("unknown");
+        assert_eq!(
+            e.to_string(),
+            "g.toml: format: must be \"first-price\", \"second-price\" or \"all-pay\", got \"dutch\""
+        );
+    }
+
+    #[test]
+    fn bad_grid_names_the_field() {
+        let text = r#"
+            format = "first-price"
+            [[bidders]]
+            prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+            [[bidders]]
+            prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+            [grid]
+            types = 8
+            bids = 1
+        "#;
+        let e = GameSpec::from_toml(text, "g.toml")
+            .expect("parses")
+            .build("g.toml", None)
+            .expect_err("one bid");
+        assert_eq!(e.to_string(), "g.toml: grid.bids: must be >= 2, got 1");
+    }
+
+    #[test]
+    fn unknown_field_names_the_line() {
+        let e = GameSpec::from_toml("format = \"all-pay\"\ncolour = 1\n", "g.toml")
+            .expect_err("unknown field");
+        assert!(e.to_string().starts_with("g.toml: line 2:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_learner_names_the_field() {
+        let text = r#"
+            format = "second-price"
+            [[bidders]]
+            prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+            [[bidders]]
+            prior = { kind = "uniform", lo = 0.0, hi = 1.0 }
+            [grid]
+            types = 8
+            bids = 8
+            [learner]
+            kind = "hill-climbing"
+        "#;
+        let built = GameSpec::from_toml(text, "g.toml")
+            .expect("parses")
+            .build("g.toml", None)
+            .expect("builds");
+        let e = built.solve("g.toml", &mut |_| {}).expect_err("kind");
+        assert!(
+            e.to_string().starts_with("g.toml: learner.kind: must be"),
+            "{e}"
+        );
+    }
+}
