@@ -23,6 +23,8 @@ mod complete_info;
 mod discrete_game;
 mod game;
 mod learner;
+mod llg_game;
+mod multi_unit_game;
 pub mod named;
 mod solve;
 mod verify_bne;
@@ -36,6 +38,11 @@ pub use discrete_game::{
 };
 pub use game::{BayesGame, best_actions, mean_actions, metrics_from_utilities};
 pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
+pub use llg_game::{LlgGame, LlgGridSpec, LlgParams, LlgRule, LlgSpec};
+pub use multi_unit_game::{
+    ActionClass, MultiUnitGame, MultiUnitParams, MultiUnitSpec, UnitBidderSpec, UnitFormat,
+    UnitGridSpec, UnitTypes, ValuesSpec,
+};
 pub use solve::{Progress, Solution, Solve, Stop};
 pub use verify_bne::{
     BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
