@@ -504,3 +504,59 @@ fn llg_nearest_vcg_solved_near_closed_form() {
         assert!(linf < 4.0 * step, "L_inf {linf}");
     }
 }
+
+fn scenario_files(pred: impl Fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/solve");
+    let mut out: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/solve")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&pred))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn scenario_files_build_and_evaluate() {
+    use aftermarket::equilibrium::{LlgSpec, MultiUnitSpec};
+    let units = scenario_files(|n| n.contains("-units") && n.ends_with(".toml"));
+    let llgs = scenario_files(|n| n.starts_with("llg-") && n.ends_with(".toml"));
+    assert!(units.len() >= 3 && llgs.len() >= 2);
+    for path in units {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let spec: MultiUnitSpec = toml::from_str(&text).expect(&origin);
+        assert!(spec.learner.is_some(), "{origin}");
+        let g = spec.build(&origin).expect(&origin);
+        let loss = g.utility_loss(&g.truthful_profile()).expect(&origin);
+        assert_eq!(loss.utility.len(), spec.bidders.len(), "{origin}");
+    }
+    for path in llgs {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let spec: LlgSpec = toml::from_str(&text).expect(&origin);
+        let g = spec.build(&origin).expect(&origin);
+        assert_eq!(g.n_bidders(), 3);
+    }
+}
+
+#[test]
+fn spec_errors_name_the_field() {
+    use aftermarket::equilibrium::{LlgSpec, MultiUnitSpec};
+    let spec: LlgSpec =
+        toml::from_str("format = \"llg\"\nrule = \"proxy\"\ngamma = -0.1\n").expect("parse");
+    let err = spec.build("x.toml").expect_err("gamma");
+    assert_eq!(err.to_string(), "gamma must be in [0, 1], got -0.1");
+    let bad: Result<LlgSpec, _> = toml::from_str("format = \"llg\"\nrule = \"second-price\"\n");
+    assert!(bad.is_err());
+    let spec: MultiUnitSpec = toml::from_str(
+        "format = \"vickrey\"\nunits = 2\nstrategy = \"grid\"\n[[bidders]]\nprior = { kind = \"uniform\", hi = 1.0 }\n[[bidders]]\nprior = { kind = \"uniform\", hi = 1.0 }\n[grid]\ntypes = 2\nbids = 3\n",
+    )
+    .expect("parse");
+    let err = spec.build("x.toml").expect_err("strategy");
+    assert!(
+        err.to_string()
+            .starts_with("strategy must be \"vectors\" or \"shading\""),
+        "{err}"
+    );
+}
