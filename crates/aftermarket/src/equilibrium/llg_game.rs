@@ -350,18 +350,25 @@ impl LlgGame {
     /// bid law `pg`.
     fn local_tables(&self, pg: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let m = self.local_bids.len();
+        // Prefix sums of the global's bid law and of its first moment.
         let mut cdf = Vec::with_capacity(pg.len() + 1);
-        let mut acc = 0.0;
+        let mut mom = Vec::with_capacity(pg.len() + 1);
+        let (mut acc, mut acc1) = (0.0, 0.0);
         cdf.push(0.0);
-        for &p in pg {
+        mom.push(0.0);
+        for (&p, &bg) in pg.iter().zip(&self.global_bids) {
             acc += p;
+            acc1 += p * bg;
             cdf.push(acc);
+            mom.push(acc1);
         }
         let win: Vec<f64> = self.pair_cut.iter().map(|&c| cdf[c]).collect();
         let rule = self.rule;
+        let step = self.local_bids[1];
         let mut pay = vec![0.0; m * m];
         pay.par_chunks_mut(m).enumerate().for_each(|(a, row)| {
             let own = self.local_bids[a];
+            let mut knots = Vec::with_capacity(8);
             for (b, x) in row.iter_mut().enumerate() {
                 let k = a * m + b;
                 if rule == LlgRule::FirstPrice {
@@ -370,15 +377,69 @@ impl LlgGame {
                 }
                 let other = self.local_bids[b];
                 let cut = self.pair_cut[k];
-                *x = self.global_bids[..cut]
-                    .iter()
-                    .zip(&pg[..cut])
-                    .filter(|(_, p)| **p > 0.0)
-                    .map(|(&bg, &p)| p * rule.local_payment(own, other, bg))
-                    .sum();
+                // Every rule's payment is continuous and piecewise linear in
+                // b_g on [0, b1 + b2], with kinks among these points; on
+                // each piece the sum over the global's bids needs only the
+                // prefix sums.
+                let sum = own + other;
+                knots.clear();
+                knots.extend([
+                    0.0,
+                    own,
+                    other,
+                    (own - other).abs(),
+                    2.0 * own,
+                    2.0 * other,
+                    sum,
+                ]);
+                knots.retain(|&z| z <= sum);
+                knots.sort_by(f64::total_cmp);
+                knots.dedup_by(|z, y| (*z - *y).abs() <= TIE_TOL);
+                let index = |z: f64| (((z - TIE_TOL) / step).ceil().max(0.0) as usize).min(cut);
+                let mut total = 0.0;
+                let mut lo = 0usize;
+                let mut left = rule.local_payment(own, other, 0.0);
+                for (j, w) in knots.windows(2).enumerate() {
+                    let hi = if j + 2 == knots.len() {
+                        cut
+                    } else {
+                        index(w[1])
+                    };
+                    let right = rule.local_payment(own, other, w[1]);
+                    if hi > lo {
+                        let slope = (right - left) / (w[1] - w[0]);
+                        let intercept = left - slope * w[0];
+                        total += intercept * (cdf[hi] - cdf[lo]) + slope * (mom[hi] - mom[lo]);
+                    }
+                    lo = hi.max(lo);
+                    left = right;
+                }
+                if knots.len() == 1 && cut > 0 {
+                    // b1 = b2 = 0: only b_g = 0 loses to the locals, at no cost.
+                    total = pg[0] * left;
+                }
+                *x = total;
             }
         });
         (win, pay)
+    }
+
+    /// The payment table by summing over every global bid (reference for
+    /// the piecewise-linear sums).
+    #[cfg(test)]
+    fn local_payments_direct(&self, pg: &[f64]) -> Vec<f64> {
+        let m = self.local_bids.len();
+        let mut pay = vec![0.0; m * m];
+        for (k, x) in pay.iter_mut().enumerate() {
+            let (own, other) = (self.local_bids[k / m], self.local_bids[k % m]);
+            let cut = self.pair_cut[k];
+            *x = self.global_bids[..cut]
+                .iter()
+                .zip(&pg[..cut])
+                .map(|(&bg, &p)| p * self.rule.local_payment(own, other, bg))
+                .sum();
+        }
+        pay
     }
 
     /// A local's utilities given the other local's strategy `other`.
@@ -712,6 +773,23 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn piecewise_payment_sums_equal_direct_sums() {
+        for rule in RULES {
+            let g = game(rule, 0.0, 2, 17);
+            let mut pg: Vec<f64> = (0..g.global_bids.len())
+                .map(|j| 1.0 + ((j * 7919) % 13) as f64)
+                .collect();
+            let z: f64 = pg.iter().sum();
+            pg.iter_mut().for_each(|x| *x /= z);
+            let (_, fast) = g.local_tables(&pg);
+            let direct = g.local_payments_direct(&pg);
+            for (k, (x, y)) in fast.iter().zip(&direct).enumerate() {
+                assert!((x - y).abs() < 1e-12, "{rule:?} pair {k}: {x} vs {y}");
             }
         }
     }
