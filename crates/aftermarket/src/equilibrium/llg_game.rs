@@ -27,8 +27,12 @@
 //! the win probability \\(W(a, a') = P_g\[b_g \le b_a + b_{a'}\]\\) and the
 //! expected payment \\(K(a, a') = \sum_g \pi_g(g)\, p(b_a, b_{a'}, b_g)\\)
 //! (the rules are symmetric in the locals, so one table serves both). Then
-//! \\(U_i(t, a) = \sum_{a'} R(t, a')\,(v_t W(a, a') - K(a, a'))\\). One
-//! evaluation costs \\(O(m^2 m_g + n m^2)\\) time and \\(O(m^2)\\) memory.
+//! \\(U_i(t, a) = \sum_{a'} R(t, a')\,(v_t W(a, a') - K(a, a'))\\). Each
+//! rule's payment is piecewise linear in \\(b_g\\) with kinks among
+//! \\(b_a, b_{a'}, |b_a - b_{a'}|, 2b_a, 2b_{a'}\\), so every entry of
+//! \\(K\\) is a few differences of the prefix sums of \\(\pi_g\\) and
+//! \\(b_g\pi_g\\). One evaluation costs \\(O(n m^2)\\) time and
+//! \\(O(m^2)\\) memory.
 //!
 //! Known equilibria (Ausubel & Baranov 2020, Table 1; the \\(\gamma = 0\\)
 //! cases in Goeree & Lien 2016): the global bids its value; the locals bid
@@ -178,9 +182,10 @@ pub struct LlgParams {
 ///
 /// ```
 /// use aftermarket::equilibrium::{BayesGame, LlgGame, LlgParams, LlgRule};
-/// let g = LlgGame::new(&LlgParams { rule: LlgRule::Vcg, gamma: 0.0, types: 4, bids: 5 })?;
-/// assert_eq!((g.n_bidders(), g.n_actions(0), g.n_actions(2)), (3, 5, 9));
-/// // Truth-telling is an equilibrium of VCG: the utility loss is zero.
+/// let g = LlgGame::new(&LlgParams { rule: LlgRule::Vcg, gamma: 0.5, types: 4, bids: 9 })?;
+/// assert_eq!((g.n_bidders(), g.n_actions(0), g.n_actions(2)), (3, 9, 17));
+/// // Truth-telling is an equilibrium of VCG (the values lie on the bid
+/// // grid): the utility loss is zero.
 /// let m = g.utility_loss(&g.truthful_profile())?;
 /// assert!(m.max_absolute() < 1e-12);
 /// # Ok::<(), aftermarket::equilibrium::SolveError>(())
