@@ -25,6 +25,8 @@ mod discrete_game;
 mod game;
 mod known;
 mod learner;
+mod llg_game;
+mod multi_unit_game;
 pub mod named;
 mod plot;
 mod solve;
@@ -49,6 +51,11 @@ pub use game::{
 pub use known::{Distance, KnownEquilibrium, distance_to_known, known_equilibrium};
 pub use learner::{
     BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner, Regulariser,
+};
+pub use llg_game::{LlgGame, LlgGridSpec, LlgParams, LlgRule, LlgSpec};
+pub use multi_unit_game::{
+    ActionClass, MultiUnitGame, MultiUnitParams, MultiUnitSpec, UnitBidderSpec, UnitFormat,
+    UnitGridSpec, UnitTypes, ValuesSpec,
 };
 pub use plot::{Curve, bid_functions_svg};
 pub use solve::{
