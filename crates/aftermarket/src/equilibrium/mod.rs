@@ -24,6 +24,7 @@ mod discrete_game;
 mod game;
 mod learner;
 pub mod named;
+mod resale_game;
 mod solve;
 mod verify_bne;
 
@@ -36,6 +37,10 @@ pub use discrete_game::{
 };
 pub use game::{BayesGame, best_actions, mean_actions, metrics_from_utilities};
 pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
+pub use resale_game::{
+    AftermarketSpec, BidderSpec, Disclosure, GridSpec, LearnerSpec, ResaleGame, ResaleOutcomes,
+    ResaleRule, ResaleSpec,
+};
 pub use solve::{Progress, Solution, Solve, Stop};
 pub use verify_bne::{
     BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
