@@ -177,3 +177,33 @@ fn scenario_files_build() {
         assert_eq!(g.n_bidders(), 2, "{name}");
     }
 }
+
+#[test]
+fn speculator_in_uniform_price_and_pay_as_bid() {
+    use aftermarket::equilibrium::{SpeculatorFormat, SpeculatorGame};
+    for format in [SpeculatorFormat::UniformPrice, SpeculatorFormat::PayAsBid] {
+        let g =
+            SpeculatorGame::new(format, 2, vec![unif(1.0), unif(1.0)], 6, 7, 0.6).expect("game");
+        let sol = Solve::new(&g, DualAveraging::entropic(20.0, 0.05).expect("learner"))
+            .max_iters(400)
+            .tol(1e-3)
+            .run()
+            .expect("solve");
+        let out = g.outcomes(&sol.strategies).expect("outcomes");
+        eprintln!(
+            "{format:?}: stop {:?} after {} iters, rel. loss {:?}, welfare {:.4} of {:.4}, revenue {:.4}, speculator units {:.3}, resold {:.3}, speculator profit {:.4}",
+            sol.stop,
+            sol.iters,
+            sol.metrics.relative_loss,
+            out.welfare,
+            out.optimal_welfare,
+            out.revenue,
+            out.speculator_units,
+            out.units_resold,
+            out.speculator_utility
+        );
+        assert!(out.welfare <= out.optimal_welfare + 1e-12);
+        // Staying out earns 0, so the speculator loses at most its utility loss.
+        assert!(out.speculator_utility >= -sol.metrics.utility_loss[2] - 1e-12);
+    }
+}

@@ -39,7 +39,7 @@ pub use game::{BayesGame, best_actions, mean_actions, metrics_from_utilities};
 pub use learner::{BestResponse, DualAveraging, FictitiousPlay, Learner, Regulariser};
 pub use resale_game::{
     AftermarketSpec, BidderSpec, Disclosure, GridSpec, LearnerSpec, ResaleGame, ResaleOutcomes,
-    ResaleRule, ResaleSpec,
+    ResaleRule, ResaleSpec, SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes,
 };
 pub use solve::{Progress, Solution, Solve, Stop};
 pub use verify_bne::{

@@ -57,9 +57,11 @@
 
 mod outcomes;
 mod spec;
+mod speculator;
 
 pub use outcomes::ResaleOutcomes;
 pub use spec::{AftermarketSpec, BidderSpec, GridSpec, LearnerSpec, ResaleSpec};
+pub use speculator::{SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes};
 
 use std::sync::Arc;
 
