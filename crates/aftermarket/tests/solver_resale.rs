@@ -207,3 +207,37 @@ fn speculator_in_uniform_price_and_pay_as_bid() {
         assert!(out.speculator_utility >= -sol.metrics.utility_loss[2] - 1e-12);
     }
 }
+
+/// The worked example of docs/solve-resale.md (run with `--ignored`).
+#[test]
+#[ignore]
+fn worked_examples_report() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/solve");
+    for name in [
+        "resale-first-price-asymmetric.toml",
+        "resale-first-price-symmetric.toml",
+        "resale-all-pay-nash.toml",
+    ] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("read");
+        let spec: ResaleSpec = toml::from_str(&text).expect("parse");
+        let g = spec.build(name, None).expect("build");
+        let sol = spec.learner.run(&g).expect("solve");
+        let out = g.outcomes(&sol.strategies).expect("outcomes");
+        let eps = g.verify_refined(&sol.strategies, 2).expect("verify");
+        let bids = sol.mean_bids(&g);
+        eprintln!("{name}: {}", g.describe());
+        eprintln!(
+            "  stop {:?} after {} iters ({:.1?}); solved rel. loss {:?}; verified (2x grid) rel. loss {:?}",
+            sol.stop, sol.iters, sol.elapsed, sol.metrics.relative_loss, eps.relative_loss
+        );
+        eprintln!("  {out:?}");
+        for i in 0..2 {
+            let pts = &g.types(i).points;
+            let picks: Vec<String> = (0..pts.len())
+                .step_by((pts.len() / 6).max(1))
+                .map(|t| format!("{:.3}->{:.3}", pts[t], bids[i][t]))
+                .collect();
+            eprintln!("  bidder {i}: {}", picks.join(" "));
+        }
+    }
+}
