@@ -9,7 +9,10 @@
 //! Bayes–Nash equilibria of single-item auctions are solved numerically on
 //! a [`DiscreteGame`] by a [`Learner`] (dual averaging, fictitious play,
 //! best-response iteration) inside the [`Solve`] loop, and checked with
-//! [`verify_on_grid`] and [`verify_monte_carlo`].
+//! [`verify_on_grid`] and [`verify_monte_carlo`]. [`ResaleGame`] puts a
+//! resale stage inside the loop (the winner's offer re-optimised against
+//! its posterior at every evaluation), and [`SpeculatorGame`] a speculator
+//! reselling units as a monopolist.
 //!
 //! A pure-strategy profile of a complete-information game is a Nash
 //! equilibrium when no bidder gains by deviating unilaterally. In auctions
