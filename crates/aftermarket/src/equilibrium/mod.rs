@@ -9,7 +9,10 @@
 //! Bayes–Nash equilibria of single-item auctions are solved numerically on
 //! a [`DiscreteGame`] by a [`Learner`] (dual averaging, fictitious play,
 //! best-response iteration) inside the [`Solve`] loop, and checked with
-//! [`verify_on_grid`] and [`verify_monte_carlo`].
+//! [`verify_on_grid`] and [`verify_monte_carlo`]. [`ResaleGame`] puts a
+//! resale stage inside the loop (the winner's offer re-optimised against
+//! its posterior at every evaluation), and [`SpeculatorGame`] a speculator
+//! reselling units as a monopolist.
 //!
 //! A pure-strategy profile of a complete-information game is a Nash
 //! equilibrium when no bidder gains by deviating unilaterally. In auctions
@@ -29,6 +32,7 @@ mod llg_game;
 mod multi_unit_game;
 pub mod named;
 mod plot;
+mod resale_game;
 mod solve;
 mod spec;
 mod verify_bne;
@@ -58,6 +62,11 @@ pub use multi_unit_game::{
     UnitGridSpec, UnitTypes, ValuesSpec,
 };
 pub use plot::{Curve, bid_functions_svg};
+pub use resale_game::{
+    AftermarketSpec, BidderSpec as ResaleBidderSpec, Disclosure, GridSpec as ResaleGridSpec,
+    LearnerSpec as ResaleLearnerSpec, ResaleGame, ResaleOutcomes, ResaleRule, ResaleSpec,
+    SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes,
+};
 pub use solve::{
     CoarseToFine, Found, Progress, RestartReport, Restarts, Solution, Solve, Start, Stop,
     solve_coarse_to_fine,

@@ -1,0 +1,256 @@
+//! The scenario of a solve with resale: the solve file format plus
+//! `disclosure` and an `[aftermarket]` table.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::{Disclosure, ResaleGame, ResaleRule};
+use crate::equilibrium::discrete_game::{Format, SolveError, invalid};
+use crate::equilibrium::game::BayesGame;
+use crate::equilibrium::learner::{BestResponse, DualAveraging, FictitiousPlay, Learner};
+use crate::equilibrium::solve::{Solution, Solve};
+use crate::prior::Prior;
+use crate::scenario::raw::RawPrior;
+use crate::scenario::scalar_law;
+
+/// A single-item auction followed by resale, as written in a scenario.
+///
+/// ```
+/// use aftermarket::equilibrium::{BayesGame, ResaleSpec};
+/// let spec: ResaleSpec = toml::from_str(r#"
+///     format = "first-price"
+///     disclosure = "all-bids"
+///     [aftermarket]
+///     kind = "tioli"
+///     [[bidders]]
+///     prior = { kind = "uniform", lo = 0, hi = 1 }
+///     [[bidders]]
+///     prior = { kind = "uniform", lo = 0, hi = 2 }
+///     [grid]
+///     types = 8
+///     bids = 9
+/// "#)?;
+/// let game = spec.build("example.toml", None)?;
+/// assert_eq!(game.n_actions(0), 9);
+/// assert!((game.bids()[8] - 2.0).abs() < 1e-12); // b-max: the largest value
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ResaleSpec {
+    /// `first-price`, `second-price` or `all-pay`.
+    pub format: String,
+    /// The reserve (default 0).
+    #[serde(default)]
+    pub reserve: f64,
+    /// `none` (default) or `all-bids`.
+    #[serde(default)]
+    pub disclosure: Disclosure,
+    /// The trade after the auction.
+    pub aftermarket: AftermarketSpec,
+    /// The two bidders.
+    pub bidders: Vec<BidderSpec>,
+    /// The grids.
+    #[serde(default)]
+    pub grid: GridSpec,
+    /// The learning rule and its stopping rule.
+    #[serde(default)]
+    pub learner: LearnerSpec,
+}
+
+/// The `[aftermarket]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AftermarketSpec {
+    /// `tioli` (the winner's take-it-or-leave-it offer) or `nash`.
+    pub kind: String,
+    /// The buyer's bargaining share (`nash` only; default 1/2).
+    #[serde(default)]
+    pub alpha: Option<f64>,
+}
+
+/// One bidder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BidderSpec {
+    /// A display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The value prior.
+    pub prior: RawPrior,
+}
+
+/// The `[grid]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GridSpec {
+    /// Type cells per bidder.
+    pub types: usize,
+    /// Bids.
+    pub bids: usize,
+    /// The highest bid (default: the largest value in any support).
+    #[serde(default)]
+    pub b_max: Option<f64>,
+}
+
+impl Default for GridSpec {
+    fn default() -> Self {
+        GridSpec {
+            types: 64,
+            bids: 65,
+            b_max: None,
+        }
+    }
+}
+
+/// The `[learner]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LearnerSpec {
+    /// `soda-entropic`, `soda-euclidean`, `fictitious-play` or
+    /// `best-response`.
+    pub kind: String,
+    /// Step size of dual averaging.
+    pub eta: f64,
+    /// Decay of the step size.
+    pub beta: f64,
+    /// Iteration budget.
+    pub max_iters: usize,
+    /// Tolerance on the largest relative utility loss.
+    pub tol: f64,
+}
+
+impl Default for LearnerSpec {
+    fn default() -> Self {
+        LearnerSpec {
+            kind: "soda-entropic".into(),
+            eta: 20.0,
+            beta: 0.05,
+            max_iters: 2000,
+            tol: 1e-3,
+        }
+    }
+}
+
+impl LearnerSpec {
+    /// Solves `game` with this learner.
+    ///
+    /// # Errors
+    /// An unknown kind (`learner.kind`), bad parameters, or a solver error.
+    pub fn run(&self, game: &dyn BayesGame) -> Result<Solution, SolveError> {
+        fn go<L: Learner>(
+            spec: &LearnerSpec,
+            game: &dyn BayesGame,
+            l: L,
+        ) -> Result<Solution, SolveError> {
+            Solve::new(game, l)
+                .max_iters(spec.max_iters)
+                .tol(spec.tol)
+                .history(false)
+                .run()
+        }
+        match self.kind.as_str() {
+            "soda-entropic" => go(self, game, DualAveraging::entropic(self.eta, self.beta)?),
+            "soda-euclidean" => go(self, game, DualAveraging::euclidean(self.eta, self.beta)?),
+            "fictitious-play" => go(self, game, FictitiousPlay::new()),
+            "best-response" => go(self, game, BestResponse::new()),
+            other => Err(invalid(
+                "learner.kind",
+                "must be soda-entropic, soda-euclidean, fictitious-play or best-response",
+                format!("{other:?}"),
+            )),
+        }
+    }
+}
+
+impl ResaleSpec {
+    /// The bidders' display names (`bidder 1`, … when unnamed).
+    pub fn names(&self) -> Vec<String> {
+        self.bidders
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                b.name
+                    .clone()
+                    .unwrap_or_else(|| format!("bidder {}", i + 1))
+            })
+            .collect()
+    }
+
+    /// The checked game. `origin` names the file in errors; `dir` is where
+    /// relative paths in priors are resolved.
+    ///
+    /// # Errors
+    /// An unknown format, disclosure or aftermarket kind; `alpha` with
+    /// `tioli` or outside \[0, 1\]; `nash` without `all-bids`; a bad prior;
+    /// anything [`ResaleGame::new`] rejects.
+    pub fn build(&self, origin: &str, dir: Option<PathBuf>) -> Result<ResaleGame, SolveError> {
+        let format = match self.format.as_str() {
+            "first-price" => Format::FirstPrice,
+            "second-price" => Format::SecondPrice,
+            "all-pay" => Format::AllPay,
+            other => {
+                return Err(invalid(
+                    "format",
+                    "must be first-price, second-price or all-pay",
+                    format!("{other:?}"),
+                ));
+            }
+        };
+        let rule = match (self.aftermarket.kind.as_str(), self.aftermarket.alpha) {
+            ("tioli", None) => ResaleRule::TakeItOrLeaveIt,
+            ("tioli", Some(a)) => {
+                return Err(invalid(
+                    "aftermarket.alpha",
+                    "applies only to kind = \"nash\"",
+                    a,
+                ));
+            }
+            ("nash", alpha) => {
+                if self.disclosure != Disclosure::AllBids {
+                    return Err(invalid(
+                        "aftermarket.kind",
+                        "nash bargains over known values and needs disclosure = \"all-bids\"",
+                        "\"nash\"",
+                    ));
+                }
+                ResaleRule::Nash {
+                    alpha: alpha.unwrap_or(0.5),
+                }
+            }
+            (other, _) => {
+                return Err(invalid(
+                    "aftermarket.kind",
+                    "must be tioli or nash",
+                    format!("{other:?}"),
+                ));
+            }
+        };
+        let priors = self
+            .bidders
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let field = format!("bidders[{i}].prior");
+                scalar_law(&b.prior, origin, &field, dir.clone())
+                    .map_err(|e| invalid("bidders.prior", "must be a valid prior", e))
+            })
+            .collect::<Result<Vec<Arc<dyn Prior>>, _>>()?;
+        let b_max = match self.grid.b_max {
+            Some(b) => b,
+            None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
+        };
+        ResaleGame::new(
+            format,
+            self.reserve,
+            priors,
+            self.grid.types,
+            self.grid.bids,
+            b_max,
+            self.disclosure,
+            rule,
+        )
+    }
+}
