@@ -601,6 +601,19 @@ impl BayesGame for ResaleGame {
         2
     }
 
+    fn refine(&self, factor: usize) -> Option<Box<dyn BayesGame>> {
+        // The inherent method: the same market on grids `factor` times finer.
+        ResaleGame::refine(self, factor)
+            .ok()
+            .map(|g| Box::new(g) as Box<dyn BayesGame>)
+    }
+
+    fn outcomes(&self, profile: &[MixedStrategy]) -> Option<crate::equilibrium::Outcomes> {
+        ResaleGame::outcomes(self, profile)
+            .ok()
+            .map(|o| crate::equilibrium::Outcomes::new(o.welfare, o.revenue, o.efficiency))
+    }
+
     fn type_weights(&self, i: usize) -> &[f64] {
         &self.types(i).weights
     }

@@ -41,6 +41,9 @@ use crate::equilibrium::game::BayesGame;
 use crate::equilibrium::learner::{
     BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner,
 };
+use crate::equilibrium::llg_game::LlgSpec;
+use crate::equilibrium::multi_unit_game::MultiUnitSpec;
+use crate::equilibrium::resale_game::ResaleSpec;
 use crate::equilibrium::solve::{
     CoarseToFine, Progress, RestartReport, Restarts, Solution, Solve, solve_coarse_to_fine,
 };
@@ -69,6 +72,24 @@ pub struct GameSpec {
     /// Restarts from several starting profiles.
     #[serde(default)]
     pub restarts: RestartsSpec,
+    /// A game other than the plain single-item auction, read from its own
+    /// sections (multi-unit formats, `llg`, or any single-item format with
+    /// an `[aftermarket]` table).
+    #[serde(skip)]
+    pub other: Option<OtherSpec>,
+}
+
+/// The games whose files have sections of their own.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum OtherSpec {
+    /// `uniform-price`, `uniform-price-lowest-winning`, `pay-as-bid`,
+    /// `vickrey` with `units`.
+    MultiUnit(MultiUnitSpec),
+    /// `llg`: the local-local-global auction.
+    Llg(LlgSpec),
+    /// A single-item auction followed by resale (`[aftermarket]`).
+    Resale(ResaleSpec),
 }
 
 /// One bidder of a single-item game.
@@ -218,13 +239,62 @@ impl GameSpec {
     /// # Errors
     /// The text does not parse.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, ScenarioError> {
-        toml::from_str(text).map_err(|e| {
+        let located = |e: toml::de::Error| {
             let span = e.span().map(|s| line_of(text, s.start));
             err(
                 origin,
                 span.map_or_else(|| "(toml)".to_string(), |l| format!("line {l}")),
                 e.message(),
             )
+        };
+        let mut table: toml::Table = toml::from_str(text).map_err(located)?;
+        let format = table
+            .get("format")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let kind = if table.contains_key("aftermarket") {
+            "resale"
+        } else {
+            match format.as_str() {
+                "uniform-price" | "uniform-price-lowest-winning" | "pay-as-bid" | "vickrey" => {
+                    "units"
+                }
+                "llg" => "llg",
+                _ => return toml::from_str(text).map_err(located),
+            }
+        };
+        // The learner and restarts sections are read by the common code; the
+        // game's own spec reads the rest (and may read the learner too).
+        fn section<T: serde::de::DeserializeOwned + Default>(
+            origin: &str,
+            name: &str,
+            v: Option<toml::Value>,
+        ) -> Result<T, ScenarioError> {
+            v.map(|v| {
+                v.try_into()
+                    .map_err(|e: toml::de::Error| err(origin, name, e.message()))
+            })
+            .transpose()
+            .map(Option::unwrap_or_default)
+        }
+        let learner: LearnerSpec = section(origin, "learner", table.get("learner").cloned())?;
+        let restarts: RestartsSpec = section(origin, "restarts", table.remove("restarts"))?;
+        let whole = toml::Value::Table(table);
+        let game_err = |e: toml::de::Error| err(origin, format!("({format} game)"), e.message());
+        let other = match kind {
+            "resale" => OtherSpec::Resale(whole.try_into().map_err(game_err)?),
+            "units" => OtherSpec::MultiUnit(whole.try_into().map_err(game_err)?),
+            _ => OtherSpec::Llg(whole.try_into().map_err(game_err)?),
+        };
+        Ok(GameSpec {
+            format,
+            reserve: 0.0,
+            bidders: Vec::new(),
+            grid: GridSpec::default(),
+            learner,
+            restarts,
+            other: Some(other),
         })
     }
 
@@ -253,6 +323,9 @@ impl GameSpec {
     /// An unknown format, a section the format needs that is missing or
     /// wrong; the error names the file and the field.
     pub fn build(self, origin: &str, dir: Option<PathBuf>) -> Result<BuiltGame, ScenarioError> {
+        if let Some(other) = self.other.clone() {
+            return self.other_game(other, origin, dir);
+        }
         match self.format.as_str() {
             "first-price" => self.single_item(Format::FirstPrice, origin, dir),
             "second-price" => self.single_item(Format::SecondPrice, origin, dir),
@@ -260,9 +333,46 @@ impl GameSpec {
             other => Err(err(
                 origin,
                 "format",
-                format!("must be \"first-price\", \"second-price\" or \"all-pay\", got {other:?}"),
+                format!(
+                    "must be \"first-price\", \"second-price\", \"all-pay\", \"uniform-price\", \"uniform-price-lowest-winning\", \"pay-as-bid\", \"vickrey\" or \"llg\", got {other:?}"
+                ),
             )),
         }
+    }
+
+    fn other_game(
+        self,
+        other: OtherSpec,
+        origin: &str,
+        dir: Option<PathBuf>,
+    ) -> Result<BuiltGame, ScenarioError> {
+        let named = |names: Vec<Option<String>>| -> Vec<String> {
+            names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| n.unwrap_or_else(|| format!("bidder {}", i + 1)))
+                .collect()
+        };
+        let (game, names): (Box<dyn BayesGame>, Vec<String>) = match other {
+            OtherSpec::MultiUnit(s) => (
+                Box::new(s.build_in(origin, dir).map_err(|e| from_solve(origin, e))?),
+                named(s.bidders.iter().map(|b| b.name.clone()).collect()),
+            ),
+            OtherSpec::Llg(s) => (
+                Box::new(s.build(origin).map_err(|e| from_solve(origin, e))?),
+                vec!["local 1".into(), "local 2".into(), "global".into()],
+            ),
+            OtherSpec::Resale(s) => (
+                Box::new(s.build(origin, dir).map_err(|e| from_solve(origin, e))?),
+                named(s.bidders.iter().map(|b| b.name.clone()).collect()),
+            ),
+        };
+        Ok(BuiltGame {
+            game,
+            names,
+            single_item: None,
+            spec: self,
+        })
     }
 
     fn single_item(
@@ -412,8 +522,27 @@ mod tests {
         let e = spec.build("g.toml", None).expect_err("unknown");
         assert_eq!(
             e.to_string(),
-            "g.toml: format: must be \"first-price\", \"second-price\" or \"all-pay\", got \"dutch\""
+            "g.toml: format: must be \"first-price\", \"second-price\", \"all-pay\", \"uniform-price\", \"uniform-price-lowest-winning\", \"pay-as-bid\", \"vickrey\" or \"llg\", got \"dutch\""
         );
+    }
+
+    #[test]
+    fn other_formats_read_their_own_sections() {
+        let llg = GameSpec::from_toml(
+            "format = \"llg\"\nrule = \"nearest-vcg\"\ngamma = 0.5\n[grid]\ntypes = 8\nbids = 8\n[restarts]\ncount = 2\n",
+            "l.toml",
+        )
+        .expect("parses");
+        assert_eq!(llg.restarts.count, 2);
+        let built = llg.build("l.toml", None).expect("builds");
+        assert_eq!(built.game.n_bidders(), 3);
+        assert_eq!(built.names[2], "global");
+        let e = GameSpec::from_toml(
+            "format = \"llg\"\nrule = \"nearest-vcg\"\ngama = 0.5\n",
+            "l.toml",
+        )
+        .expect_err("misspelt key");
+        assert!(e.to_string().contains("gama"), "{e}");
     }
 
     #[test]
