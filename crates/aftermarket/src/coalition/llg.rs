@@ -108,7 +108,9 @@ fn check(name: &str, b: f64) -> Result<(), LlgError> {
 fn segment(b1: f64, b2: f64, bg: f64, t1: f64, t2: f64) -> (f64, f64) {
     let v1 = (bg - b2).max(0.0);
     let v2 = (bg - b1).max(0.0);
-    let p1 = (0.5 * (bg + t1 - t2)).clamp(v1, bg - v2);
+    // At a tie b1 + b2 = bg the core is the single point (v1, bg - v1), and
+    // rounding can put bg - v2 a hair below v1; f64::clamp panics then.
+    let p1 = (0.5 * (bg + t1 - t2)).clamp(v1, (bg - v2).max(v1));
     (p1, bg - p1)
 }
 
@@ -420,6 +422,28 @@ pub fn llg_package_bids(b1: f64, b2: f64, bg: f64) -> PackageBids {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 1/24 + 1/24 rounds a hair away from 2/24; a tie must not panic, and
+    /// each local pays its bid.
+    #[test]
+    fn a_rounded_tie_pays_the_bids() {
+        let (b, bg) = (1.0 / 24.0, 2.0 / 24.0);
+        for rule in [
+            PaymentRule::Vcg,
+            PaymentRule::NearestVcg,
+            PaymentRule::NearestZero,
+            PaymentRule::NearestBid,
+            PaymentRule::Proxy,
+        ] {
+            let out = llg_payments(b, b, bg, rule).expect("a tie is a valid bid profile");
+            if out.locals_win {
+                assert!((out.local1 - b).abs() < 1e-12, "{rule:?}: {out:?}");
+                assert!((out.local2 - b).abs() < 1e-12, "{rule:?}: {out:?}");
+            } else {
+                assert!((out.global - 2.0 * b).abs() < 1e-12, "{rule:?}: {out:?}");
+            }
+        }
+    }
 
     #[test]
     fn general_lp_matches_closed_forms() {
