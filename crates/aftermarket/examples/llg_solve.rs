@@ -3,11 +3,15 @@
 //! bids to the closed form, and the peak resident memory.
 //!
 //! `cargo run --release -p aftermarket --example llg_solve -- 128 nearest-vcg 0.5 500`
-//! (grid size, rule, gamma, iteration budget).
+//! (grid size, rule, gamma, iteration budget), optionally followed by the
+//! learner (`entropic` or `extragradient`), its step size and the tolerance
+//! on the relative loss: `... 500 extragradient 200 1e-4`.
 
 use std::time::Instant;
 
-use aftermarket::equilibrium::{BayesGame, DualAveraging, LlgGame, LlgParams, LlgRule, Solve};
+use aftermarket::equilibrium::{
+    BayesGame, DualAveraging, Extragradient, LlgGame, LlgParams, LlgRule, Solve,
+};
 
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -35,11 +39,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut u = Vec::new();
     game.utilities(&game.uniform_state().strategies, &mut u)?;
     let one = t0.elapsed().as_secs_f64();
-    let sol = Solve::new(&game, DualAveraging::entropic(20.0, 0.0)?)
-        .max_iters(iters)
-        .tol(1e-3)
-        .history(false)
-        .run()?;
+    let learner = args.get(5).map_or("entropic", String::as_str);
+    let eta: f64 = args.get(6).map_or(Ok(20.0), |s| s.parse())?;
+    let tol: f64 = args.get(7).map_or(Ok(1e-3), |s| s.parse())?;
+    let sol = match learner {
+        "extragradient" => Solve::new(&game, Extragradient::new(eta)?)
+            .max_iters(iters)
+            .tol(tol)
+            .history(false)
+            .run()?,
+        _ => Solve::new(&game, DualAveraging::entropic(eta, 0.0)?)
+            .max_iters(iters)
+            .tol(tol)
+            .history(false)
+            .run()?,
+    };
     let secs = sol.elapsed.as_secs_f64();
     let bids = sol.mean_bids(&game);
     let (mut linf, mut l2) = (0.0f64, 0.0);

@@ -267,6 +267,58 @@ impl Metrics {
     }
 }
 
+/// How a bid tied with the highest rival bid is treated.
+///
+/// `Split` shares the item uniformly among the tied bidders (exactly, over
+/// every number of tied rivals). `Lose` is SODA's `tie_breaking: lose`
+/// (Bichler, Fichtl and Oberlechner): a bid wins only when strictly above
+/// every rival bid, so a tie at the top leaves the item unsold and a bid of
+/// 0 never wins. On a grid, `Split` rewards matching the rival's grid bid and
+/// entropic learning cycles there; under `Lose` undercutting by one grid step
+/// is never a tie, and the dynamic settles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ties {
+    /// Tied bidders share the item uniformly at random.
+    #[default]
+    Split,
+    /// A tied bid loses.
+    Lose,
+}
+
+impl Ties {
+    /// The name used in game files: `split` or `lose`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ties::Split => "split",
+            Ties::Lose => "lose",
+        }
+    }
+
+    /// Parses a game file's `ties` value.
+    ///
+    /// # Errors
+    /// A value other than `split` or `lose`.
+    pub fn parse(s: &str) -> Result<Self, SolveError> {
+        match s {
+            "split" => Ok(Ties::Split),
+            "lose" => Ok(Ties::Lose),
+            _ => Err(invalid("ties", "must be \"split\" or \"lose\"", s)),
+        }
+    }
+
+    /// Winning probability from `coef[d]` = P\[d rivals tie, the rest below\].
+    fn win(self, coef: &[f64]) -> f64 {
+        match self {
+            Ties::Split => coef
+                .iter()
+                .enumerate()
+                .map(|(d, c)| c / (d + 1) as f64)
+                .sum(),
+            Ties::Lose => coef[0],
+        }
+    }
+}
+
 /// A single-item auction with independent bidders on type and bid grids.
 ///
 /// ```
@@ -290,6 +342,7 @@ pub struct DiscreteGame {
     types: Vec<TypeGrid>,
     bids: Vec<f64>,
     cells: usize,
+    ties: Ties,
 }
 
 impl DiscreteGame {
@@ -332,7 +385,35 @@ impl DiscreteGame {
             types,
             bids,
             cells: n_types,
+            ties: Ties::Split,
         })
+    }
+
+    /// The same game under tie rule `ties`.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// use aftermarket::equilibrium::{DiscreteGame, Format, MixedStrategy, Ties};
+    /// use aftermarket::prior::Uniform;
+    /// let u = Arc::new(Uniform::new(0.0, 1.0)?);
+    /// let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], 4, 3, 1.0)?
+    ///     .with_ties(Ties::Lose);
+    /// // Against a rival bidding 0, 0.5 or 1 with equal chance, a bid of 0.5
+    /// // wins only against 0.
+    /// let rival = MixedStrategy::uniform(4, 3);
+    /// let bv = g.bid_values(0, &[rival.clone(), rival])?;
+    /// assert!((bv.win[1] - 1.0 / 3.0).abs() < 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_ties(mut self, ties: Ties) -> Self {
+        self.ties = ties;
+        self
+    }
+
+    /// The tie rule.
+    pub fn ties(&self) -> Ties {
+        self.ties
     }
 
     /// The same auction on another grid: `n_types` cells per bidder and
@@ -349,6 +430,7 @@ impl DiscreteGame {
             n_bids,
             self.b_max(),
         )
+        .map(|g| g.with_ties(self.ties))
     }
 
     /// Cells per bidder of the continuous part of the priors.
@@ -448,11 +530,7 @@ impl DiscreteGame {
                     coef[d] = coef[d] * g + lower;
                 }
             }
-            let win: f64 = coef
-                .iter()
-                .enumerate()
-                .map(|(d, c)| c / (d + 1) as f64)
-                .sum();
+            let win = self.ties.win(&coef);
             if j > 0 {
                 // P[highest rival = b_{j-1}] = h_lt(j) - h_lt(j-1).
                 let b_prev = self.bids[j - 1];
@@ -544,11 +622,7 @@ impl DiscreteGame {
                                 coef[d] = coef[d] * gk + lower;
                             }
                         }
-                        let wins: f64 = coef
-                            .iter()
-                            .enumerate()
-                            .map(|(d, c)| c / (d + 1) as f64)
-                            .sum();
+                        let wins = self.ties.win(&coef);
                         e += row[j] * wins;
                     }
                     for (b, r) in below.iter_mut().zip(&restricted) {
@@ -748,6 +822,64 @@ mod tests {
         assert!((bv.pay[2] - want).abs() < 1e-12);
     }
 
+    #[test]
+    fn tied_bids_lose_against_a_known_rival_law() {
+        let g = DiscreteGame::new(
+            Format::FirstPrice,
+            0.0,
+            vec![unif(), unif(), unif()],
+            2,
+            3,
+            1.0,
+        )
+        .expect("game")
+        .with_ties(Ties::Lose);
+        // Rival 1 bids 0, .5, 1 with 1/2, 1/4, 1/4; rival 2 uniformly.
+        let r1 = MixedStrategy {
+            n_types: 2,
+            n_bids: 3,
+            probs: vec![0.5, 0.5, 0.0, 0.5, 0.0, 0.5],
+        };
+        let r2 = MixedStrategy::uniform(2, 3);
+        let bv = g.bid_values(0, &[r2.clone(), r1, r2]).expect("bv");
+        // Only strictly higher bids win: P[both rivals below b_j].
+        assert!(bv.win[0].abs() < 1e-15, "a zero bid never wins");
+        assert!((bv.win[1] - 0.5 / 3.0).abs() < 1e-12);
+        assert!((bv.win[2] - 0.75 * 2.0 / 3.0).abs() < 1e-12);
+        assert!((bv.pay[2] - bv.win[2]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn second_price_winner_pays_the_highest_lower_bid_when_ties_lose() {
+        let g = DiscreteGame::new(Format::SecondPrice, 0.3, vec![unif(), unif()], 2, 3, 1.0)
+            .expect("game")
+            .with_ties(Ties::Lose);
+        let r = MixedStrategy::uniform(2, 3); // rival bids 0, .5, 1
+        let bv = g.bid_values(0, &[r.clone(), r]).expect("bv");
+        // Bid 1 beats 0 (pays the reserve .3) and .5 (pays .5); the tie at 1 loses.
+        assert!((bv.win[2] - 2.0 / 3.0).abs() < 1e-12);
+        assert!((bv.pay[2] - (0.3 + 0.5) / 3.0).abs() < 1e-12);
+        assert!((bv.win[1] - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refining_keeps_the_tie_rule() {
+        let g = DiscreteGame::new(Format::FirstPrice, 0.0, vec![unif(), unif()], 4, 5, 1.0)
+            .expect("game")
+            .with_ties(Ties::Lose);
+        assert_eq!(g.with_grid(8, 9).expect("grid").ties(), Ties::Lose);
+        // With every rival at the top bid, no bid wins on the refined game
+        // (the top one ties and loses), so every utility is 0; split ties
+        // would give the top bid v/2 - 1/2.
+        let fine = g.refine(2).expect("refined");
+        let m = fine.n_actions(0);
+        let top = vec![m - 1; fine.type_weights(0).len()];
+        let p = MixedStrategy::pure(&top, m);
+        let mut u = Vec::new();
+        fine.utilities(&[p.clone(), p], &mut u).expect("utilities");
+        assert!(u[0].iter().all(|x| x.abs() < 1e-15));
+    }
+
     /// Outcomes by enumerating every type and bid profile.
     fn brute_outcomes(g: &DiscreteGame, p: &[MixedStrategy]) -> (f64, f64, f64) {
         let n = g.n_bidders();
@@ -768,6 +900,9 @@ mod tests {
                 continue;
             }
             let winners: Vec<usize> = (0..n).filter(|&i| js[i] == top).collect();
+            if g.ties() == Ties::Lose && (winners.len() > 1 || top == 0) {
+                continue;
+            }
             let share = prob / winners.len() as f64;
             let vmax = (0..n).map(|i| g.types(i).points[ts[i]]).fold(0.0, f64::max);
             for &w in &winners {
@@ -784,6 +919,15 @@ mod tests {
 
     #[test]
     fn outcomes_match_enumeration() {
+        outcomes_match_enumeration_under(Ties::Split);
+    }
+
+    #[test]
+    fn outcomes_match_enumeration_when_ties_lose() {
+        outcomes_match_enumeration_under(Ties::Lose);
+    }
+
+    fn outcomes_match_enumeration_under(ties: Ties) {
         let g = DiscreteGame::new(
             Format::FirstPrice,
             0.2,
@@ -796,7 +940,8 @@ mod tests {
             4,
             1.0,
         )
-        .expect("game");
+        .expect("game")
+        .with_ties(ties);
         // A fixed, irregular mixed profile.
         let profile: Vec<MixedStrategy> = (0..3)
             .map(|i| {

@@ -46,7 +46,7 @@ pub use complete_info::{
     expected_payoffs, verify_complete_information,
 };
 pub use discrete_game::{
-    BidValues, DiscreteGame, Format, Metrics, MixedStrategy, SolveError, State, TypeGrid,
+    BidValues, DiscreteGame, Format, Metrics, MixedStrategy, SolveError, State, Ties, TypeGrid,
 };
 pub use game::{
     BayesGame, Outcomes, best_actions, map_profile, mean_actions, metrics_from_utilities,

@@ -36,7 +36,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::equilibrium::discrete_game::{DiscreteGame, Format, SolveError};
+use crate::equilibrium::discrete_game::{DiscreteGame, Format, SolveError, Ties};
 use crate::equilibrium::game::BayesGame;
 use crate::equilibrium::learner::{
     BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner,
@@ -60,6 +60,9 @@ pub struct GameSpec {
     /// Reserve price (single-item formats).
     #[serde(default)]
     pub reserve: f64,
+    /// Tie rule of single-item formats: `split` (default) or `lose`.
+    #[serde(default)]
+    pub ties: Option<String>,
     /// The bidders (single-item formats).
     #[serde(default)]
     pub bidders: Vec<BidderSpec>,
@@ -294,6 +297,7 @@ impl GameSpec {
             grid: GridSpec::default(),
             learner,
             restarts,
+            ties: None,
             other: Some(other),
         })
     }
@@ -411,7 +415,11 @@ impl GameSpec {
             self.grid.bids,
             b_max,
         )
-        .map_err(|e| from_solve(origin, e))?;
+        .map_err(|e| from_solve(origin, e))?
+        .with_ties(
+            Ties::parse(self.ties.as_deref().unwrap_or("split"))
+                .map_err(|e| from_solve(origin, e))?,
+        );
         Ok(BuiltGame {
             game: Box::new(game.clone()),
             names,
@@ -543,6 +551,28 @@ mod tests {
         )
         .expect_err("misspelt key");
         assert!(e.to_string().contains("gama"), "{e}");
+    }
+
+    #[test]
+    fn tie_rule_is_read_and_checked() {
+        let text = |ties: &str| {
+            format!(
+                "format = \"first-price\"\nties = \"{ties}\"\n\
+                 [[bidders]]\nprior = {{ kind = \"uniform\", lo = 0.0, hi = 1.0 }}\n\
+                 [[bidders]]\nprior = {{ kind = \"uniform\", lo = 0.0, hi = 1.0 }}\n\
+                 [grid]\ntypes = 8\nbids = 8\n"
+            )
+        };
+        let built = GameSpec::from_toml(&text("lose"), "g.toml")
+            .expect("parses")
+            .build("g.toml", None)
+            .expect("builds");
+        assert_eq!(built.single_item.expect("single item").ties(), Ties::Lose);
+        let e = GameSpec::from_toml(&text("coin"), "g.toml")
+            .expect("parses")
+            .build("g.toml", None)
+            .expect_err("bad tie rule");
+        assert!(e.to_string().starts_with("g.toml: ties: must be"), "{e}");
     }
 
     #[test]
