@@ -221,7 +221,7 @@ fn worked_examples_report() {
         let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("read");
         let spec: ResaleSpec = toml::from_str(&text).expect("parse");
         let g = spec.build(name, None).expect("build");
-        let sol = spec.learner.run(&g).expect("solve");
+        let sol = spec.learner.run(&g, &mut |_| {}).expect("solve");
         let out = g.outcomes(&sol.strategies).expect("outcomes");
         let eps = g.verify_refined(&sol.strategies, 2).expect("verify");
         let bids = sol.mean_bids(&g);

@@ -58,7 +58,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::EquilibriumError;
-use super::complete_info::{TieSide, critical_levels, deviations, expected_payoffs};
+use super::complete_info::{TieSide, bid_levels, critical_levels, deviations, expected_payoffs};
 use crate::market::Market;
 use crate::mechanism::{Bid, Priority};
 use crate::values::Valuation;
@@ -483,7 +483,7 @@ pub fn verify_bayes(market: &Market, opts: &BayesOptions) -> Result<BayesReport,
             let levels = if opts.halves {
                 critical_levels(&[], &all_bids, &extra, opts.eps)
             } else {
-                plain_levels(&all_bids, &extra, opts.eps)
+                bid_levels(vec![0.0], &all_bids, &extra, false, opts.eps)
             };
             let candidates = deviations(market.bid_form, &levels, opts.max_deviations)?;
             let bid = bids_by_type[i][k].clone();
@@ -530,24 +530,6 @@ pub fn verify_bayes(market: &Market, opts: &BayesOptions) -> Result<BayesReport,
         discretised: space.discretised,
         eps: opts.eps,
     })
-}
-
-/// `{0}` ∪ bid entries ∪ `extra`, each shifted by `±eps`, without halves.
-fn plain_levels(bids: &[Bid], extra: &[f64], eps: f64) -> Vec<f64> {
-    let mut base = vec![0.0];
-    for b in bids {
-        match b {
-            Bid::Single(x) => base.push(*x),
-            Bid::Marginal(v) | Bid::PerItem(v) => base.extend(v),
-            Bid::Packages(p) => base.extend(p.iter().map(|(_, x)| *x)),
-        }
-    }
-    base.extend(extra);
-    let mut out: Vec<f64> = base.iter().flat_map(|&b| [b, b - eps, b + eps]).collect();
-    out.retain(|x| x.is_finite() && *x >= 0.0);
-    out.sort_by(f64::total_cmp);
-    out.dedup_by(|a, b| (*a - *b).abs() <= 1e-12);
-    out
 }
 
 #[cfg(test)]

@@ -191,6 +191,19 @@ pub fn critical_levels(values: &[Valuation], bids: &[Bid], extra: &[f64], eps: f
             None => base.push(v.headline()),
         }
     }
+    bid_levels(base, bids, extra, true, eps)
+}
+
+/// `base` ∪ every bid entry ∪ `extra`, each also halved when `halves`, and
+/// shifted by `±eps`; negative and non-finite levels dropped, sorted,
+/// duplicates removed.
+pub(super) fn bid_levels(
+    mut base: Vec<f64>,
+    bids: &[Bid],
+    extra: &[f64],
+    halves: bool,
+    eps: f64,
+) -> Vec<f64> {
     for b in bids {
         match b {
             Bid::Single(x) => base.push(*x),
@@ -201,8 +214,10 @@ pub fn critical_levels(values: &[Valuation], bids: &[Bid], extra: &[f64], eps: f
     base.extend(extra);
     let mut out = Vec::with_capacity(base.len() * 6);
     for b in base {
-        for l in [b, b / 2.0] {
-            out.extend([l, l - eps, l + eps]);
+        out.extend([b, b - eps, b + eps]);
+        if halves {
+            let h = b / 2.0;
+            out.extend([h, h - eps, h + eps]);
         }
     }
     out.retain(|x| x.is_finite() && *x >= 0.0);

@@ -63,8 +63,7 @@ pub use multi_unit_game::{
 };
 pub use plot::{Curve, bid_functions_svg};
 pub use resale_game::{
-    AftermarketSpec, BidderSpec as ResaleBidderSpec, Disclosure, GridSpec as ResaleGridSpec,
-    LearnerSpec as ResaleLearnerSpec, ResaleGame, ResaleOutcomes, ResaleRule, ResaleSpec,
+    AftermarketSpec, Disclosure, ResaleGame, ResaleOutcomes, ResaleRule, ResaleSpec,
     SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes,
 };
 pub use solve::{

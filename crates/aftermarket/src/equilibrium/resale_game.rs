@@ -60,7 +60,7 @@ mod spec;
 mod speculator;
 
 pub use outcomes::ResaleOutcomes;
-pub use spec::{AftermarketSpec, BidderSpec, GridSpec, LearnerSpec, ResaleSpec};
+pub use spec::{AftermarketSpec, ResaleSpec};
 pub use speculator::{SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes};
 
 use std::sync::Arc;

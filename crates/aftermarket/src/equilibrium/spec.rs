@@ -36,7 +36,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::equilibrium::discrete_game::{DiscreteGame, Format, SolveError, Ties};
+use crate::equilibrium::discrete_game::{DiscreteGame, Format, SolveError, Ties, invalid};
 use crate::equilibrium::game::BayesGame;
 use crate::equilibrium::learner::{
     BestResponse, DualAveraging, Extragradient, FictitiousPlay, Learner,
@@ -157,6 +157,42 @@ impl Default for LearnerSpec {
             max_iters: 2000,
             tol: 1e-3,
             coarse_to_fine: true,
+        }
+    }
+}
+
+impl LearnerSpec {
+    /// Solves `game` with this learner from the uniform profile, on the
+    /// game's own grid; `observe` sees the progress.
+    ///
+    /// # Errors
+    /// An unknown kind (`learner.kind`), bad parameters, or a solver error.
+    pub fn run(
+        &self,
+        game: &dyn BayesGame,
+        observe: &mut dyn FnMut(&Progress<'_>),
+    ) -> Result<Solution, SolveError> {
+        match self.kind.as_str() {
+            "extragradient" => run_one(game, Extragradient::new(self.eta)?, self, observe),
+            "soda-entropic" => run_one(
+                game,
+                DualAveraging::entropic(self.eta, self.beta)?,
+                self,
+                observe,
+            ),
+            "soda-euclidean" => run_one(
+                game,
+                DualAveraging::euclidean(self.eta, self.beta)?,
+                self,
+                observe,
+            ),
+            "fictitious-play" => run_one(game, FictitiousPlay::new(), self, observe),
+            "best-response" => run_one(game, BestResponse::new(), self, observe),
+            other => Err(invalid(
+                "learner.kind",
+                "must be \"extragradient\", \"soda-entropic\", \"soda-euclidean\", \"fictitious-play\" or \"best-response\"",
+                format!("{other:?}"),
+            )),
         }
     }
 }
@@ -456,34 +492,17 @@ impl BuiltGame {
     ) -> Result<Solution, ScenarioError> {
         let spec = &self.spec.learner;
         let g = self.game.as_ref();
-        let res = match spec.kind.as_str() {
-            "extragradient" => match (&self.single_item, spec.coarse_to_fine) {
-                (Some(single), true) => solve_coarse_to_fine(
-                    single,
-                    &CoarseToFine {
-                        eta: spec.eta,
-                        tol: spec.tol,
-                        max_iters: spec.max_iters,
-                        ..CoarseToFine::default()
-                    },
-                ),
-                _ => Extragradient::new(spec.eta).and_then(|l| run_one(g, l, spec, observe)),
-            },
-            "soda-entropic" => DualAveraging::entropic(spec.eta, spec.beta)
-                .and_then(|l| run_one(g, l, spec, observe)),
-            "soda-euclidean" => DualAveraging::euclidean(spec.eta, spec.beta)
-                .and_then(|l| run_one(g, l, spec, observe)),
-            "fictitious-play" => run_one(g, FictitiousPlay::new(), spec, observe),
-            "best-response" => run_one(g, BestResponse::new(), spec, observe),
-            other => {
-                return Err(err(
-                    origin,
-                    "learner.kind",
-                    format!(
-                        "must be \"extragradient\", \"soda-entropic\", \"soda-euclidean\", \"fictitious-play\" or \"best-response\", got {other:?}"
-                    ),
-                ));
-            }
+        let res = match (&self.single_item, spec.kind.as_str(), spec.coarse_to_fine) {
+            (Some(single), "extragradient", true) => solve_coarse_to_fine(
+                single,
+                &CoarseToFine {
+                    eta: spec.eta,
+                    tol: spec.tol,
+                    max_iters: spec.max_iters,
+                    ..CoarseToFine::default()
+                },
+            ),
+            _ => spec.run(g, observe),
         };
         res.map_err(|e| from_solve(origin, e))
     }

@@ -8,11 +8,8 @@ use serde::Deserialize;
 
 use super::{Disclosure, ResaleGame, ResaleRule};
 use crate::equilibrium::discrete_game::{Format, SolveError, invalid};
-use crate::equilibrium::game::BayesGame;
-use crate::equilibrium::learner::{BestResponse, DualAveraging, FictitiousPlay, Learner};
-use crate::equilibrium::solve::{Solution, Solve};
+use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec};
 use crate::prior::Prior;
-use crate::scenario::raw::RawPrior;
 use crate::scenario::scalar_law;
 
 /// A single-item auction followed by resale, as written in a scenario.
@@ -53,10 +50,10 @@ pub struct ResaleSpec {
     /// The two bidders.
     pub bidders: Vec<BidderSpec>,
     /// The grids.
-    #[serde(default)]
+    #[serde(default = "default_grid")]
     pub grid: GridSpec,
     /// The learning rule and its stopping rule.
-    #[serde(default)]
+    #[serde(default = "default_learner")]
     pub learner: LearnerSpec,
 }
 
@@ -71,97 +68,24 @@ pub struct AftermarketSpec {
     pub alpha: Option<f64>,
 }
 
-/// One bidder.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BidderSpec {
-    /// A display name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The value prior.
-    pub prior: RawPrior,
-}
-
-/// The `[grid]` table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct GridSpec {
-    /// Type cells per bidder.
-    pub types: usize,
-    /// Bids.
-    pub bids: usize,
-    /// The highest bid (default: the largest value in any support).
-    #[serde(default)]
-    pub b_max: Option<f64>,
-}
-
-impl Default for GridSpec {
-    fn default() -> Self {
-        GridSpec {
-            types: 64,
-            bids: 65,
-            b_max: None,
-        }
+// The bidders, grid and learner sections are those of every game file;
+// only their defaults differ here (a coarser grid, entropic dual averaging).
+fn default_grid() -> GridSpec {
+    GridSpec {
+        types: 64,
+        bids: 65,
+        b_max: None,
     }
 }
 
-/// The `[learner]` table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct LearnerSpec {
-    /// `soda-entropic`, `soda-euclidean`, `fictitious-play` or
-    /// `best-response`.
-    pub kind: String,
-    /// Step size of dual averaging.
-    pub eta: f64,
-    /// Decay of the step size.
-    pub beta: f64,
-    /// Iteration budget.
-    pub max_iters: usize,
-    /// Tolerance on the largest relative utility loss.
-    pub tol: f64,
-}
-
-impl Default for LearnerSpec {
-    fn default() -> Self {
-        LearnerSpec {
-            kind: "soda-entropic".into(),
-            eta: 20.0,
-            beta: 0.05,
-            max_iters: 2000,
-            tol: 1e-3,
-        }
-    }
-}
-
-impl LearnerSpec {
-    /// Solves `game` with this learner.
-    ///
-    /// # Errors
-    /// An unknown kind (`learner.kind`), bad parameters, or a solver error.
-    pub fn run(&self, game: &dyn BayesGame) -> Result<Solution, SolveError> {
-        fn go<L: Learner>(
-            spec: &LearnerSpec,
-            game: &dyn BayesGame,
-            l: L,
-        ) -> Result<Solution, SolveError> {
-            Solve::new(game, l)
-                .max_iters(spec.max_iters)
-                .tol(spec.tol)
-                .history(false)
-                .run()
-        }
-        match self.kind.as_str() {
-            "soda-entropic" => go(self, game, DualAveraging::entropic(self.eta, self.beta)?),
-            "soda-euclidean" => go(self, game, DualAveraging::euclidean(self.eta, self.beta)?),
-            "fictitious-play" => go(self, game, FictitiousPlay::new()),
-            "best-response" => go(self, game, BestResponse::new()),
-            other => Err(invalid(
-                "learner.kind",
-                "must be soda-entropic, soda-euclidean, fictitious-play or best-response",
-                format!("{other:?}"),
-            )),
-        }
+fn default_learner() -> LearnerSpec {
+    LearnerSpec {
+        kind: "soda-entropic".into(),
+        eta: 20.0,
+        beta: 0.05,
+        max_iters: 2000,
+        tol: 1e-3,
+        coarse_to_fine: false,
     }
 }
 
