@@ -554,14 +554,32 @@ impl DiscreteGame {
         }
     }
 
-    /// Every bidder's bid law under `profile`.
-    fn pmfs(&self, profile: &[MixedStrategy]) -> Vec<Vec<f64>> {
+    /// Every bidder's bid law under `profile`; a bidder marked as a copy
+    /// of an earlier one (see [`BayesGame::affine_utilities_shared`]) gets
+    /// that one's law.
+    fn pmfs(&self, profile: &[MixedStrategy], copies: &[Option<usize>]) -> Vec<Vec<f64>> {
         let m = self.n_bids();
+        let copy = |i: usize| copies.get(i).copied().flatten().filter(|&k| k < i);
         let mut pmfs = vec![vec![0.0; m]; self.n_bidders()];
-        pmfs.par_iter_mut()
-            .zip(profile)
-            .enumerate()
-            .for_each(|(i, (p, s))| self.bid_pmf(i, s, p));
+        if self.cells * m < PARALLEL_ENTRIES {
+            for (i, (p, s)) in pmfs.iter_mut().zip(profile).enumerate() {
+                if copy(i).is_none() {
+                    self.bid_pmf(i, s, p);
+                }
+            }
+        } else {
+            pmfs.par_iter_mut()
+                .zip(profile)
+                .enumerate()
+                .filter(|(i, _)| copy(*i).is_none())
+                .for_each(|(i, (p, s))| self.bid_pmf(i, s, p));
+        }
+        for i in 0..pmfs.len() {
+            if let Some(k) = copy(i) {
+                let (done, rest) = pmfs.split_at_mut(i);
+                rest[0].copy_from_slice(&done[k]);
+            }
+        }
         pmfs
     }
 
@@ -669,6 +687,15 @@ impl BayesGame for DiscreteGame {
         std::slice::from_ref(&self.bids[a])
     }
 
+    /// Bidders with the same type grid (points and weights) are
+    /// interchangeable: format, reserve, tie rule and bids are common.
+    fn interchangeable_with(&self, i: usize) -> Option<usize> {
+        let g = self.types.get(i)?;
+        self.types[..i]
+            .iter()
+            .position(|h| h.points == g.points && h.weights == g.weights)
+    }
+
     fn describe(&self) -> String {
         format!(
             "{} with {} bidders, {} bids",
@@ -720,27 +747,71 @@ impl BayesGame for DiscreteGame {
         slope: &mut Vec<Vec<f64>>,
         offset: &mut Vec<Vec<f64>>,
     ) -> Result<bool, SolveError> {
+        self.affine_utilities_shared(profile, &[], slope, offset)
+    }
+
+    /// Bidders marked as copies get their original's bid law, slope and
+    /// offset without computing them.
+    fn affine_utilities_shared(
+        &self,
+        profile: &[MixedStrategy],
+        copies: &[Option<usize>],
+        slope: &mut Vec<Vec<f64>>,
+        offset: &mut Vec<Vec<f64>>,
+    ) -> Result<bool, SolveError> {
         self.check_profile(profile)?;
         let n = self.n_bidders();
-        let pmfs = self.pmfs(profile);
+        let copies: Vec<Option<usize>> = (0..n)
+            .map(|i| {
+                copies
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .filter(|&k| k < i && self.interchangeable_with(i) == Some(k))
+            })
+            .collect();
+        let pmfs = self.pmfs(profile, &copies);
         slope.resize_with(n, Vec::new);
         offset.resize_with(n, Vec::new);
-        slope
-            .par_iter_mut()
-            .zip(offset.par_iter_mut())
-            .enumerate()
-            .for_each(|(i, (w, p))| {
-                let rivals: Vec<&[f64]> = pmfs
-                    .iter()
-                    .enumerate()
-                    .filter(|(r, _)| *r != i)
-                    .map(|(_, p)| p.as_slice())
-                    .collect();
-                self.win_pay(&rivals, w, p);
-            });
+        let one = |i: usize, w: &mut Vec<f64>, p: &mut Vec<f64>| {
+            let rivals: Vec<&[f64]> = pmfs
+                .iter()
+                .enumerate()
+                .filter(|(r, _)| *r != i)
+                .map(|(_, p)| p.as_slice())
+                .collect();
+            self.win_pay(&rivals, w, p);
+        };
+        // The work per bidder is O(m n^2): threads pay only on large grids
+        // with many bidders.
+        if self.n_bids() * n * n < PARALLEL_ENTRIES {
+            for (i, (w, p)) in slope.iter_mut().zip(offset.iter_mut()).enumerate() {
+                if copies[i].is_none() {
+                    one(i, w, p);
+                }
+            }
+        } else {
+            slope
+                .par_iter_mut()
+                .zip(offset.par_iter_mut())
+                .enumerate()
+                .filter(|(i, _)| copies[*i].is_none())
+                .for_each(|(i, (w, p))| one(i, w, p));
+        }
+        for (i, c) in copies.iter().enumerate() {
+            if let Some(k) = *c {
+                let (a, b) = (slope[k].clone(), offset[k].clone());
+                slope[i] = a;
+                offset[i] = b;
+            }
+        }
         Ok(true)
     }
 }
+
+/// Below this many entries a loop runs on the calling thread: handing work
+/// to the pool costs more than it saves.
+const PARALLEL_ENTRIES: usize = 1 << 15;
 
 pub(crate) fn push_metrics(m: &mut Metrics, loss: f64, br: f64, cur: f64) {
     m.utility_loss.push(loss);

@@ -74,6 +74,36 @@ pub trait BayesGame: Send + Sync {
         Ok(false)
     }
 
+    /// An earlier bidder `k < i` that bidder `i` can be swapped with without
+    /// changing anyone's payoffs (same types, weights, actions and role),
+    /// or `None` (the default). When two such bidders play the same
+    /// strategy their utilities are the same, so a learner may compute one
+    /// and copy it: the symmetric equilibrium of a symmetric game costs as
+    /// much as one bidder's.
+    fn interchangeable_with(&self, i: usize) -> Option<usize> {
+        let _ = i;
+        None
+    }
+
+    /// As [`Self::affine_utilities`], told that bidder `i` plays the same
+    /// strategy as bidder `k` wherever `copies[i] == Some(k)` (with `k`
+    /// from [`Self::interchangeable_with`]): such a bidder's slope and
+    /// offset are `k`'s, and a game may copy them instead of computing
+    /// them. The default ignores `copies`.
+    ///
+    /// # Errors
+    /// As [`Self::affine_utilities`].
+    fn affine_utilities_shared(
+        &self,
+        profile: &[MixedStrategy],
+        copies: &[Option<usize>],
+        slope: &mut Vec<Vec<f64>>,
+        offset: &mut Vec<Vec<f64>>,
+    ) -> Result<bool, SolveError> {
+        let _ = copies;
+        self.affine_utilities(profile, slope, offset)
+    }
+
     /// The same game on a grid `factor` times finer (types and actions),
     /// for checking a solved profile beyond the grid it was solved on;
     /// `None` (the default) when the game cannot be refined.

@@ -156,6 +156,7 @@ impl Learner for DualAveraging {
                 .par_chunks_mut(m)
                 .zip(s.probs.par_chunks_mut(m))
                 .zip(ui.par_chunks(m))
+                .with_min_len(rows_per_task(m))
                 .for_each_init(
                     || vec![0.0; m],
                     |scratch, ((y, row), urow)| {
@@ -230,6 +231,9 @@ pub struct Extragradient {
     look_slope: Vec<f64>,
     look_offset: Vec<f64>,
     rows: Vec<(f64, f64)>,
+    // Per bidder: an interchangeable earlier bidder in the same state, whose
+    // step is copied instead of recomputed.
+    copy_of: Vec<Option<usize>>,
     // General form.
     u: Vec<Vec<f64>>,
     dual: Vec<Vec<f64>>,
@@ -256,6 +260,7 @@ impl Extragradient {
             look_slope: Vec::new(),
             look_offset: Vec::new(),
             rows: Vec::new(),
+            copy_of: Vec::new(),
             u: Vec::new(),
             dual: Vec::new(),
             half: Vec::new(),
@@ -296,10 +301,14 @@ impl Extragradient {
             }
             let nt = game.type_weights(i).len();
             let mut s = MixedStrategy::uniform(nt, m);
-            s.probs.par_chunks_mut(m).enumerate().for_each(|(t, row)| {
-                let v = game.type_point(i, t).first().copied().unwrap_or(0.0);
-                softmax_affine(v, a, b, row);
-            });
+            s.probs
+                .par_chunks_mut(m)
+                .enumerate()
+                .with_min_len(rows_per_task(m))
+                .for_each(|(t, row)| {
+                    let v = game.type_point(i, t).first().copied().unwrap_or(0.0);
+                    softmax_affine(v, a, b, row);
+                });
             strategies.push(s);
         }
         Some(State {
@@ -348,11 +357,36 @@ impl Extragradient {
         self.dual = profile.iter().map(|s| vec![0.0; s.probs.len()]).collect();
     }
 
+    /// Which bidders can copy an earlier one this step: interchangeable in
+    /// the game, and the same strategy and dual now (then their utilities,
+    /// look-ahead and update are the same too). Checked every step, so an
+    /// asymmetric start is never forced to be symmetric.
+    fn find_copies(&mut self, game: &dyn BayesGame, profile: &[MixedStrategy]) {
+        self.copy_of.clear();
+        for i in 0..profile.len() {
+            let k = game.interchangeable_with(i).filter(|&k| {
+                k < i
+                    && self.dual_slope[k] == self.dual_slope[i]
+                    && self.dual_offset[k] == self.dual_offset[i]
+                    && profile[k].probs == profile[i].probs
+            });
+            self.copy_of.push(k);
+        }
+    }
+
     fn step_affine(&mut self, game: &dyn BayesGame, profile: &[MixedStrategy]) -> Metrics {
         let eta = self.eta;
         let mut metrics = Metrics::default();
         for (i, s) in profile.iter().enumerate() {
             let m = s.n_bids;
+            if let Some(k) = self.copy_of[i] {
+                let (done, rest) = self.half.split_at_mut(i);
+                rest[0].probs.copy_from_slice(&done[k].probs);
+                metrics.utility_loss.push(metrics.utility_loss[k]);
+                metrics.relative_loss.push(metrics.relative_loss[k]);
+                metrics.utility.push(metrics.utility[k]);
+                continue;
+            }
             let (w, p) = (&self.slope[i], &self.offset[i]);
             self.look_slope.clear();
             self.look_slope
@@ -367,6 +401,7 @@ impl Extragradient {
                 .zip(self.half[i].probs.par_chunks_mut(m))
                 .zip(self.types[i].par_iter())
                 .zip(self.rows.par_iter_mut())
+                .with_min_len(rows_per_task(m))
                 .for_each(|(((cur_row, half_row), &v), out)| {
                     // Metrics of the current row, then the look-ahead row.
                     let best = affine_max(v, w, p);
@@ -390,7 +425,16 @@ impl Extragradient {
 
     fn commit_affine(&mut self, profile: &mut [MixedStrategy]) {
         let eta = self.eta;
-        for (i, s) in profile.iter_mut().enumerate() {
+        for i in 0..profile.len() {
+            if let Some(k) = self.copy_of.get(i).copied().flatten() {
+                let (done, rest) = profile.split_at_mut(i);
+                rest[0].probs.copy_from_slice(&done[k].probs);
+                let (a, b) = (self.dual_slope[k].clone(), self.dual_offset[k].clone());
+                self.dual_slope[i] = a;
+                self.dual_offset[i] = b;
+                continue;
+            }
+            let s = &mut profile[i];
             let m = s.n_bids;
             for (d, x) in self.dual_slope[i].iter_mut().zip(&self.slope[i]) {
                 *d += eta * x;
@@ -402,9 +446,18 @@ impl Extragradient {
             s.probs
                 .par_chunks_mut(m)
                 .zip(self.types[i].par_iter())
+                .with_min_len(rows_per_task(m))
                 .for_each(|(row, &v)| softmax_affine(v, ds, dofs, row));
         }
     }
+}
+
+/// Rows of `m` actions handed to one parallel task: a split costs a
+/// hand-over between threads (tens of microseconds when the caller is not
+/// a pool thread), so a task gets at least about 2^15 entries and a small
+/// grid runs on the calling thread.
+pub(crate) fn rows_per_task(m: usize) -> usize {
+    ((1usize << 17) / m.max(1)).max(1)
 }
 
 /// The largest of \\(v a_j - b_j\\) over `j` (four lanes, so it vectorises).
@@ -460,14 +513,24 @@ impl Learner for Extragradient {
         let mut profile = state.strategies;
         game.check_profile(&profile)?;
         self.prepare(game, &profile);
+        self.find_copies(game, &profile);
+        let copies = std::mem::take(&mut self.copy_of);
         let affine = match self.affine {
-            Some(a) => a && game.affine_utilities(&profile, &mut self.slope, &mut self.offset)?,
-            None => game.affine_utilities(&profile, &mut self.slope, &mut self.offset)?,
+            Some(false) => false,
+            _ => {
+                game.affine_utilities_shared(&profile, &copies, &mut self.slope, &mut self.offset)?
+            }
         };
+        self.copy_of = copies;
         self.affine = Some(affine);
         let metrics = if affine {
             let metrics = self.step_affine(game, &profile);
-            game.affine_utilities(&self.half, &mut self.slope, &mut self.offset)?;
+            game.affine_utilities_shared(
+                &self.half,
+                &self.copy_of,
+                &mut self.slope,
+                &mut self.offset,
+            )?;
             self.commit_affine(&mut profile);
             metrics
         } else {
@@ -480,6 +543,7 @@ impl Learner for Extragradient {
                     .par_chunks_mut(m)
                     .zip(d.par_chunks(m))
                     .zip(u.par_chunks(m))
+                    .with_min_len(rows_per_task(m))
                     .for_each_init(
                         || vec![0.0; m],
                         |y, ((row, drow), urow)| {
@@ -497,6 +561,7 @@ impl Learner for Extragradient {
                     .par_chunks_mut(m)
                     .zip(d.par_chunks_mut(m))
                     .zip(u.par_chunks(m))
+                    .with_min_len(rows_per_task(m))
                     .for_each(|((row, drow), urow)| {
                         for (a, &x) in drow.iter_mut().zip(urow) {
                             *a += eta * x;
@@ -686,6 +751,90 @@ mod tests {
             .map(|(x, y)| (x - y).abs())
             .fold(0.0, f64::max);
         assert!(diff < 1e-9, "{diff}");
+    }
+
+    /// The single-item game with its affine form but without telling the
+    /// learner which bidders are interchangeable.
+    struct Unshared(DiscreteGame);
+
+    impl BayesGame for Unshared {
+        fn n_bidders(&self) -> usize {
+            self.0.n_bidders()
+        }
+        fn type_weights(&self, i: usize) -> &[f64] {
+            self.0.type_weights(i)
+        }
+        fn type_point(&self, i: usize, t: usize) -> &[f64] {
+            self.0.type_point(i, t)
+        }
+        fn n_actions(&self, i: usize) -> usize {
+            self.0.n_actions(i)
+        }
+        fn action(&self, i: usize, a: usize) -> &[f64] {
+            self.0.action(i, a)
+        }
+        fn utilities(
+            &self,
+            profile: &[MixedStrategy],
+            out: &mut Vec<Vec<f64>>,
+        ) -> Result<(), SolveError> {
+            self.0.utilities(profile, out)
+        }
+        fn affine_utilities(
+            &self,
+            profile: &[MixedStrategy],
+            slope: &mut Vec<Vec<f64>>,
+            offset: &mut Vec<Vec<f64>>,
+        ) -> Result<bool, SolveError> {
+            self.0.affine_utilities(profile, slope, offset)
+        }
+    }
+
+    fn first_price_3(n: usize) -> DiscreteGame {
+        let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
+        DiscreteGame::new(Format::FirstPrice, 0.0, vec![u; 3], n, n, 0.8).expect("game")
+    }
+
+    #[test]
+    fn shared_steps_of_interchangeable_bidders_match_separate_ones() {
+        let g = first_price_3(24);
+        assert_eq!(g.interchangeable_with(2), Some(0));
+        let separate = Unshared(first_price_3(24));
+        let (mut shared, mut alone) = (
+            Extragradient::new(100.0).expect("eta"),
+            Extragradient::new(100.0).expect("eta"),
+        );
+        let (mut a, mut b) = (g.uniform_state(), separate.uniform_state());
+        for _ in 0..20 {
+            let (na, ma) = shared.step(&g, a).expect("step");
+            let (nb, mb) = alone.step(&separate, b).expect("step");
+            assert_eq!(shared.copy_of, vec![None, Some(0), Some(0)]);
+            assert!(alone.copy_of.iter().all(Option::is_none));
+            for i in 0..3 {
+                assert!((ma.relative_loss[i] - mb.relative_loss[i]).abs() < 1e-12);
+            }
+            (a, b) = (na, nb);
+        }
+        for i in 0..3 {
+            let diff = a.strategies[i]
+                .probs
+                .iter()
+                .zip(&b.strategies[i].probs)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            assert!(diff < 1e-9, "bidder {i}: {diff}");
+        }
+    }
+
+    #[test]
+    fn an_asymmetric_start_is_not_made_symmetric() {
+        let g = first_price_3(12);
+        let mut s = g.uniform_state();
+        s.strategies[2] = MixedStrategy::pure(&[0; 12], 12);
+        let mut eg = Extragradient::new(50.0).expect("eta");
+        let (next, _) = eg.step(&g, s).expect("step");
+        assert_eq!(eg.copy_of, vec![None, Some(0), None]);
+        assert_ne!(next.strategies[2].probs, next.strategies[0].probs);
     }
 
     #[test]
