@@ -6,8 +6,9 @@ use std::path::Path;
 use aftermarket::analysis::smoothness::{Bound, GridWelfare, grid_welfare, poa_bound};
 use aftermarket::equilibrium::{
     BayesGame, BidFn, BneReport, BuiltGame, Curve, DiscreteGame, Distance, GameSpec,
-    KnownEquilibrium, Metrics, RestartReport, Solution, Stop, Ties, VerifyGrid, bid_functions_svg,
-    distance_to_known, known_equilibrium, table_bid_fn, verify_on_grid, verify_refined,
+    KnownEquilibrium, Metrics, RestartReport, Solution, Stop, VerifyGrid, bid_functions_svg,
+    distance_to_known, known_equilibrium, verify_cells, verify_cells_monte_carlo, verify_on_grid,
+    verify_refined,
 };
 use aftermarket::strategy::{StrategyEntry, StrategyFile};
 use anyhow::Context;
@@ -23,6 +24,9 @@ pub const SOLVE_JSON_VERSION: u32 = 2;
 /// How finely the solved profile is checked: types and bids this many
 /// times finer than the solve grid.
 const VERIFY_FACTOR: usize = 4;
+/// Fresh types per bidder of the Monte Carlo estimate, and its seed.
+const MC_DRAWS: usize = 20_000;
+const MC_SEED: u64 = 1;
 
 /// Peak resident memory of this process in bytes (Linux `VmHWM`).
 pub fn peak_rss_bytes() -> Option<u64> {
@@ -41,6 +45,9 @@ pub struct Verified {
     pub relative_loss: Vec<f64>,
     /// How it was measured.
     pub how: String,
+    /// The same loss for continuous types, estimated over fresh draws (a
+    /// single-item game), and how.
+    pub monte_carlo: Option<(BneReport, String)>,
 }
 
 impl Verified {
@@ -49,6 +56,7 @@ impl Verified {
             utility_loss: r.utility_loss,
             relative_loss: r.relative_loss,
             how,
+            monte_carlo: None,
         }
     }
     fn from_metrics(m: Metrics, how: String) -> Self {
@@ -56,6 +64,7 @@ impl Verified {
             utility_loss: m.utility_loss,
             relative_loss: m.relative_loss,
             how,
+            monte_carlo: None,
         }
     }
     /// The largest relative loss.
@@ -90,18 +99,32 @@ pub fn verify_single(single: &DiscreteGame, profile: &[BidFn]) -> anyhow::Result
 
 fn verify_solution(built: &BuiltGame, sol: &Solution) -> anyhow::Result<Verified> {
     let game = built.game.as_ref();
-    // The exact verifier splits ties; a tie-losing game is checked on its
-    // own refined grid, which keeps the rule.
-    if let Some(single) = built
-        .single_item
-        .as_ref()
-        .filter(|g| g.ties() == Ties::Split)
-    {
-        let bids = sol.mean_bids(game);
-        let profile: Vec<BidFn> = (0..game.n_bidders())
-            .map(|i| table_bid_fn(single.types(i).points.clone(), bids[i].clone()))
-            .collect::<Result<_, _>>()?;
-        return verify_single(single, &profile);
+    // A single-item game is checked as the continuous auction it stands
+    // for: grid bids spread over their cells, so the rivals' laws have no
+    // atoms and the tie rule no longer matters.
+    if let Some(single) = built.single_item.as_ref() {
+        let grid = VerifyGrid {
+            types: VERIFY_FACTOR * single.cells(),
+            bids: VERIFY_FACTOR * (single.n_bids() - 1) + 1,
+            b_max: single.b_max(),
+        };
+        let r = verify_cells(single, &sol.strategies, &grid)?;
+        let mc = verify_cells_monte_carlo(single, &sol.strategies, &grid, MC_DRAWS, MC_SEED)?;
+        let mut v = Verified::from_report(
+            r,
+            format!(
+                "type and bid cells, exact rival bid laws, {} types x {} bids",
+                grid.types, grid.bids
+            ),
+        );
+        v.monte_carlo = Some((
+            mc,
+            format!(
+                "{MC_DRAWS} fresh types per bidder (seed {MC_SEED}), {} deviation bids, 95% interval",
+                grid.bids
+            ),
+        ));
+        return Ok(v);
     }
     Ok(
         match verify_refined(game, &sol.strategies, VERIFY_FACTOR)? {
@@ -276,6 +299,7 @@ fn print_json(
         "seconds": sol.elapsed.as_secs_f64(),
         "peak_rss_bytes": peak,
         "verified_by": eps.how,
+        "monte_carlo": eps.monte_carlo.as_ref().map(|(_, how)| how),
         "outcomes": outcomes.map(|o| json!({
             "welfare": o.welfare, "revenue": o.revenue, "efficiency": o.efficiency,
         })),
@@ -312,6 +336,9 @@ fn print_json(
             "solved_relative_loss": sol.metrics.relative_loss.get(i),
             "verified_utility_loss": eps.utility_loss.get(i),
             "verified_relative_loss": eps.relative_loss.get(i),
+            "monte_carlo_utility_loss": eps.monte_carlo.as_ref().and_then(|(r, _)| r.utility_loss.get(i)),
+            "monte_carlo_half_width": eps.monte_carlo.as_ref().and_then(|(r, _)| r.half_width.get(i)),
+            "monte_carlo_relative_loss": eps.monte_carlo.as_ref().and_then(|(r, _)| r.relative_loss.get(i)),
         })).collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string_pretty(&v)?);
@@ -356,11 +383,16 @@ fn print_text(
         }
         print!("{}", t.render());
         if let (Some(l), Some(r)) = (eps.utility_loss.get(i), eps.relative_loss.get(i)) {
-            println!(
-                "ε (verified utility loss): {} (relative {})",
-                num(*l),
-                num(*r)
-            );
+            println!("ε (verified utility loss): {l:.2e} (relative {r:.2e})");
+        }
+        if let Some((mc, _)) = &eps.monte_carlo
+            && let (Some(l), Some(h), Some(r)) = (
+                mc.utility_loss.get(i),
+                mc.half_width.get(i),
+                mc.relative_loss.get(i),
+            )
+        {
+            println!("ε for continuous types (Monte Carlo): {l:.2e} ± {h:.1e} (relative {r:.2e})");
         }
         if let Some((_, d)) = known
             && let Some(d) = d.get(i)
@@ -373,6 +405,9 @@ fn print_text(
         }
     }
     println!("ε verified on: {}", eps.how);
+    if let Some((_, how)) = &eps.monte_carlo {
+        println!("Monte Carlo: {how}");
+    }
     if let Some((k, _)) = known {
         println!("closed form: {}", k.name);
     }

@@ -36,6 +36,7 @@ mod resale_game;
 mod solve;
 mod spec;
 mod verify_bne;
+mod verify_cells;
 mod weak_dominance;
 
 pub use bayes_check::{
@@ -74,6 +75,7 @@ pub use spec::{BidderSpec, BuiltGame, GameSpec, GridSpec, LearnerSpec, RestartsS
 pub use verify_bne::{
     BidFn, BneReport, VerifyGrid, table_bid_fn, verify_monte_carlo, verify_on_grid,
 };
+pub use verify_cells::{verify_cells, verify_cells_monte_carlo};
 pub use weak_dominance::{
     BidPolicy, Comparison, FiniteGame, MAX_COMPARISONS, Removed, Round, SecondPriceResale,
     Survivors, all_actions, compare, eliminate, eliminate_once,

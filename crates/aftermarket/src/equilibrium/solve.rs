@@ -284,7 +284,7 @@ pub struct CoarseToFine {
 impl Default for CoarseToFine {
     fn default() -> Self {
         CoarseToFine {
-            eta: 50.0,
+            eta: 200.0,
             tol: 1e-3,
             max_iters: 2000,
             coarsest: 64,

@@ -15,7 +15,7 @@
 //! b-max = 1.0                     # default: the largest upper end of the priors
 //! [learner]
 //! kind = "extragradient"          # or soda-entropic, soda-euclidean, fictitious-play, best-response
-//! eta = 50.0
+//! eta = 200.0                    # default: 200 coarse to fine on single-item games, else 50
 //! max-iters = 2000
 //! tol = 1e-3
 //! coarse-to-fine = true           # extragradient on single-item games
@@ -136,8 +136,11 @@ pub struct LearnerSpec {
     /// `extragradient`, `soda-entropic`, `soda-euclidean`,
     /// `fictitious-play` or `best-response`.
     pub kind: String,
-    /// Step size.
-    pub eta: f64,
+    /// Step size; `None` for the default: 200 for extragradient from
+    /// coarse to fine on a single-item game (the fastest that settled on
+    /// every single-item game measured, see docs/benchmarks.md), 50
+    /// otherwise.
+    pub eta: Option<f64>,
     /// Step-size decay of dual averaging, \\(\eta_t = \eta t^{-\beta}\\).
     pub beta: f64,
     /// Iteration budget.
@@ -152,7 +155,7 @@ impl Default for LearnerSpec {
     fn default() -> Self {
         LearnerSpec {
             kind: "extragradient".into(),
-            eta: 50.0,
+            eta: None,
             beta: 0.0,
             max_iters: 2000,
             tol: 1e-3,
@@ -162,6 +165,11 @@ impl Default for LearnerSpec {
 }
 
 impl LearnerSpec {
+    /// The step size of a learner run on the game's own grid.
+    pub fn step_size(&self) -> f64 {
+        self.eta.unwrap_or(50.0)
+    }
+
     /// Solves `game` with this learner from the uniform profile, on the
     /// game's own grid; `observe` sees the progress.
     ///
@@ -173,16 +181,16 @@ impl LearnerSpec {
         observe: &mut dyn FnMut(&Progress<'_>),
     ) -> Result<Solution, SolveError> {
         match self.kind.as_str() {
-            "extragradient" => run_one(game, Extragradient::new(self.eta)?, self, observe),
+            "extragradient" => run_one(game, Extragradient::new(self.step_size())?, self, observe),
             "soda-entropic" => run_one(
                 game,
-                DualAveraging::entropic(self.eta, self.beta)?,
+                DualAveraging::entropic(self.step_size(), self.beta)?,
                 self,
                 observe,
             ),
             "soda-euclidean" => run_one(
                 game,
-                DualAveraging::euclidean(self.eta, self.beta)?,
+                DualAveraging::euclidean(self.step_size(), self.beta)?,
                 self,
                 observe,
             ),
@@ -496,7 +504,7 @@ impl BuiltGame {
             (Some(single), "extragradient", true) => solve_coarse_to_fine(
                 single,
                 &CoarseToFine {
-                    eta: spec.eta,
+                    eta: spec.eta.unwrap_or(CoarseToFine::default().eta),
                     tol: spec.tol,
                     max_iters: spec.max_iters,
                     ..CoarseToFine::default()
@@ -529,11 +537,11 @@ impl BuiltGame {
         };
         let g = self.game.as_ref();
         let report = match spec.kind.as_str() {
-            "soda-entropic" => r.run(g, || DualAveraging::entropic(spec.eta, spec.beta)),
-            "soda-euclidean" => r.run(g, || DualAveraging::euclidean(spec.eta, spec.beta)),
+            "soda-entropic" => r.run(g, || DualAveraging::entropic(spec.step_size(), spec.beta)),
+            "soda-euclidean" => r.run(g, || DualAveraging::euclidean(spec.step_size(), spec.beta)),
             "fictitious-play" => r.run(g, || Ok(FictitiousPlay::new())),
             "best-response" => r.run(g, || Ok(BestResponse::new())),
-            _ => r.run(g, || Extragradient::new(spec.eta)),
+            _ => r.run(g, || Extragradient::new(spec.step_size())),
         };
         report.map(Some).map_err(|e| from_solve(origin, e))
     }

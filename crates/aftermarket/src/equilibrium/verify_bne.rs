@@ -77,7 +77,7 @@ pub fn table_bid_fn(types: Vec<f64>, bids: Vec<f64>) -> Result<BidFn, SolveError
 
 /// The law of one bidder's bid.
 #[derive(Debug, Clone)]
-enum BidLaw {
+pub(super) enum BidLaw {
     /// Sorted distinct points with cumulative mass: `cum[k]` =
     /// P\[bid <= points\[k\]\].
     Atoms { points: Vec<f64>, cum: Vec<f64> },
@@ -89,6 +89,15 @@ enum BidLaw {
         types: Vec<f64>,
         bids: Vec<f64>,
         prior: Arc<dyn Prior>,
+    },
+    /// A piecewise-linear CDF through `edges` with jumps: `left[k]` =
+    /// P\[bid < edges\[k\]\], `cum[k]` = P\[bid <= edges\[k\]\], linear from
+    /// `cum[k]` to `left[k + 1]` in between. A grid strategy whose bids
+    /// stand for their bid cells has this law.
+    Linear {
+        edges: Vec<f64>,
+        left: Vec<f64>,
+        cum: Vec<f64>,
     },
 }
 
@@ -153,7 +162,7 @@ impl BidLaw {
     }
 
     /// P\[bid <= x\].
-    fn le(&self, x: f64) -> f64 {
+    pub(super) fn le(&self, x: f64) -> f64 {
         match self {
             BidLaw::Atoms { points, cum } => {
                 let k = points.partition_point(|&p| p <= x + TIE);
@@ -172,11 +181,23 @@ impl BidLaw {
                     prior.cdf(t0 + (x - b0) / (b1 - b0) * (t1 - t0))
                 }
             }
+            BidLaw::Linear { edges, left, cum } => {
+                let k = edges.partition_point(|&e| e <= x + TIE);
+                if k == 0 {
+                    0.0
+                } else if k == edges.len() {
+                    1.0
+                } else {
+                    let (e0, e1) = (edges[k - 1], edges[k]);
+                    let f = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+                    cum[k - 1] + (left[k] - cum[k - 1]) * f
+                }
+            }
         }
     }
 
     /// (P\[bid < b\], P\[bid = b\]).
-    fn at(&self, b: f64) -> (f64, f64) {
+    pub(super) fn at(&self, b: f64) -> (f64, f64) {
         match self {
             BidLaw::Atoms { points, cum } => {
                 let k = points.partition_point(|&x| x < b - TIE);
@@ -201,6 +222,14 @@ impl BidLaw {
                 };
                 (lt, (self.le(b) - lt).max(0.0))
             }
+            BidLaw::Linear { edges, left, cum } => {
+                let k = edges.partition_point(|&e| e < b - TIE);
+                if k < edges.len() && edges[k] <= b + TIE {
+                    (left[k], (cum[k] - left[k]).max(0.0))
+                } else {
+                    (self.le(b), 0.0)
+                }
+            }
         }
     }
 
@@ -209,12 +238,13 @@ impl BidLaw {
         match self {
             BidLaw::Atoms { points, .. } => points,
             BidLaw::Monotone { bids, .. } => bids,
+            BidLaw::Linear { edges, .. } => edges,
         }
     }
 }
 
 /// Rivals of one bidder: their bid laws and the law of the highest.
-struct Rivals {
+pub(super) struct Rivals {
     laws: Vec<BidLaw>,
     /// Sorted knots of all rival laws.
     union: Vec<f64>,
@@ -228,14 +258,14 @@ struct Rivals {
 /// Three-point Gauss–Legendre rule on \[a, b\]: exact for the highest
 /// rival bid's CDF between knots when it is a polynomial of degree <= 5
 /// (uniform priors, up to five rivals).
-fn gauss3(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+pub(super) fn gauss3(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     const X: f64 = 0.774_596_669_241_483_4;
     let (c, h) = (0.5 * (a + b), 0.5 * (b - a));
     h * (5.0 * f(c - h * X) + 8.0 * f(c) + 5.0 * f(c + h * X)) / 9.0
 }
 
 impl Rivals {
-    fn new(laws: Vec<BidLaw>, reserve: f64, format: Format) -> Self {
+    pub(super) fn new(laws: Vec<BidLaw>, reserve: f64, format: Format) -> Self {
         let mut union: Vec<f64> = laws
             .iter()
             .flat_map(|l| l.knots().iter().copied())
@@ -279,7 +309,7 @@ impl Rivals {
     }
 
     /// Winning probability and expected payment of bid `b`.
-    fn win_pay(&self, b: f64, coef: &mut Vec<f64>) -> (f64, f64) {
+    pub(super) fn win_pay(&self, b: f64, coef: &mut Vec<f64>) -> (f64, f64) {
         if b < self.reserve {
             return (0.0, 0.0);
         }
@@ -355,7 +385,7 @@ pub struct VerifyGrid {
     pub b_max: f64,
 }
 
-fn check_inputs(
+pub(super) fn check_inputs(
     priors: &[Arc<dyn Prior>],
     profile: &[BidFn],
     grid: &VerifyGrid,
@@ -402,13 +432,13 @@ fn rivals_of(i: usize, laws: &[BidLaw], reserve: f64, format: Format) -> Rivals 
 /// Winning probability and payment of every deviation bid of the grid
 /// (and of the reserve), computed once per bidder: utility is then
 /// \\(v W - P\\) for every type.
-struct Deviations {
+pub(super) struct Deviations {
     win: Vec<f64>,
     pay: Vec<f64>,
 }
 
 impl Deviations {
-    fn new(rivals: &Rivals, grid: &VerifyGrid, coef: &mut Vec<f64>) -> Self {
+    pub(super) fn new(rivals: &Rivals, grid: &VerifyGrid, coef: &mut Vec<f64>) -> Self {
         let step = grid.b_max / (grid.bids - 1) as f64;
         let (mut win, mut pay) = (Vec::new(), Vec::new());
         for b in (0..grid.bids)
@@ -424,7 +454,7 @@ impl Deviations {
 
     /// The best utility at `v` over the deviations, the own bid and
     /// staying out.
-    fn best(&self, v: f64, own_utility: f64) -> f64 {
+    pub(super) fn best(&self, v: f64, own_utility: f64) -> f64 {
         let mut best = own_utility.max(0.0);
         for (&w, &p) in self.win.iter().zip(&self.pay) {
             let u = v * w - p;

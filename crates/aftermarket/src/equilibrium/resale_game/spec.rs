@@ -81,7 +81,7 @@ fn default_grid() -> GridSpec {
 fn default_learner() -> LearnerSpec {
     LearnerSpec {
         kind: "soda-entropic".into(),
-        eta: 20.0,
+        eta: Some(20.0),
         beta: 0.05,
         max_iters: 2000,
         tol: 1e-3,
