@@ -45,6 +45,8 @@ pub struct Verified {
     pub relative_loss: Vec<f64>,
     /// How it was measured.
     pub how: String,
+    /// Measured beyond the solve grid.
+    pub finer: bool,
     /// The same loss for continuous types, estimated over fresh draws (a
     /// single-item game), and how.
     pub monte_carlo: Option<(BneReport, String)>,
@@ -56,14 +58,16 @@ impl Verified {
             utility_loss: r.utility_loss,
             relative_loss: r.relative_loss,
             how,
+            finer: true,
             monte_carlo: None,
         }
     }
-    fn from_metrics(m: Metrics, how: String) -> Self {
+    fn from_metrics(m: Metrics, how: String, finer: bool) -> Self {
         Verified {
             utility_loss: m.utility_loss,
             relative_loss: m.relative_loss,
             how,
+            finer,
             monte_carlo: None,
         }
     }
@@ -130,9 +134,10 @@ fn verify_solution(built: &BuiltGame, sol: &Solution) -> anyhow::Result<Verified
         match verify_refined(game, &sol.strategies, VERIFY_FACTOR)? {
             Some(m) => Verified::from_metrics(
                 m,
-                format!("grid {VERIFY_FACTOR}x finer, nearest type and action"),
+                format!("grid {VERIFY_FACTOR}x finer, type and action cells"),
+                true,
             ),
-            None => Verified::from_metrics(sol.metrics.clone(), "the solve grid".into()),
+            None => Verified::from_metrics(sol.metrics.clone(), "the solve grid".into(), false),
         },
     )
 }
@@ -299,6 +304,13 @@ fn print_json(
         "seconds": sol.elapsed.as_secs_f64(),
         "peak_rss_bytes": peak,
         "verified_by": eps.how,
+        "verdict": json!({
+            "converged": sol.stop == Stop::Converged,
+            "verified": sol.stop == Stop::Converged && eps.finer && eps.max_relative() <= VERIFIED_TARGET,
+            "target_relative": VERIFIED_TARGET,
+            "verified_relative": eps.max_relative(),
+            "text": verdict_text(sol, eps),
+        }),
         "monte_carlo": eps.monte_carlo.as_ref().map(|(_, how)| how),
         "outcomes": outcomes.map(|o| json!({
             "welfare": o.welfare, "revenue": o.revenue, "efficiency": o.efficiency,
@@ -475,4 +487,33 @@ fn print_text(
         sol.elapsed.as_secs_f64(),
         sol.stop.name()
     );
+    println!("verdict: {}", verdict_text(sol, eps));
+}
+
+/// The verified relative ε a solution must reach to be called an
+/// ε-equilibrium in the report.
+const VERIFIED_TARGET: f64 = 1e-3;
+
+/// Converged on the grid, and verified below [`VERIFIED_TARGET`] on the
+/// finer check.
+fn verdict_text(sol: &Solution, eps: &Verified) -> String {
+    let verified = eps.max_relative();
+    let on_grid = sol.metrics.max_relative();
+    if sol.stop != Stop::Converged {
+        format!(
+            "not converged ({} after {} iterations): relative ε reached {on_grid:.2e} on the solve grid, {verified:.2e} verified",
+            sol.stop.name(),
+            sol.iters
+        )
+    } else if !eps.finer {
+        format!(
+            "converged on the solve grid (relative ε {on_grid:.2e}); this game has no finer grid to verify on"
+        )
+    } else if verified <= VERIFIED_TARGET {
+        format!("ε-equilibrium: verified relative ε {verified:.2e} <= {VERIFIED_TARGET:.0e}")
+    } else {
+        format!(
+            "converged on the solve grid ({on_grid:.2e}) but not verified to {VERIFIED_TARGET:.0e}: relative ε reached {verified:.2e} on the finer check (a finer grid or a smaller tol narrows it)"
+        )
+    }
 }

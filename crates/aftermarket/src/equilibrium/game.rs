@@ -194,8 +194,13 @@ impl Outcomes {
 
 /// A profile of `coarse` mapped onto the finer game `fine`: every fine type
 /// plays the strategy of the nearest coarse type (distance between
-/// `type_point`s), each coarse action moved to the nearest fine action
-/// (distance between `action`s).
+/// `type_point`s), and each coarse action's probability is spread evenly
+/// over the fine actions nearest to it (its cell; distance between
+/// `action`s). A coarse action stands for its cell, as a coarse type does:
+/// moved whole onto one fine action it would leave atoms in the rivals'
+/// bid laws that a deviation just above them exploits, an artefact of the
+/// coarse grid rather than of the profile (see
+/// [`crate::equilibrium::verify_cells`] for the single-item case).
 ///
 /// # Errors
 /// A profile that does not fit `coarse`, or games with different numbers
@@ -231,15 +236,29 @@ pub fn map_profile(
         let (mc, mf) = (coarse.n_actions(i), fine.n_actions(i));
         let fine_actions: Vec<&[f64]> = (0..mf).map(|b| fine.action(i, b)).collect();
         let coarse_types: Vec<&[f64]> = (0..nc).map(|k| coarse.type_point(i, k)).collect();
-        let action_map: Vec<usize> = (0..mc)
-            .map(|a| nearest(&fine_actions, coarse.action(i, a)))
-            .collect();
+        let coarse_actions: Vec<&[f64]> = (0..mc).map(|a| coarse.action(i, a)).collect();
+        // The cell of each coarse action: the fine actions nearest to it, or
+        // the one fine action nearest to it when no fine action is.
+        let mut cells: Vec<Vec<usize>> = vec![Vec::new(); mc];
+        for (f, x) in fine_actions.iter().enumerate() {
+            cells[nearest(&coarse_actions, x)].push(f);
+        }
+        for (a, cell) in cells.iter_mut().enumerate() {
+            if cell.is_empty() {
+                cell.push(nearest(&fine_actions, coarse_actions[a]));
+            }
+        }
         let mut probs = vec![0.0; nf * mf];
         for t in 0..nf {
             let c = nearest(&coarse_types, fine.type_point(i, t));
             let row = &mut probs[t * mf..(t + 1) * mf];
-            for (a, &p) in s.row(c).iter().enumerate() {
-                row[action_map[a]] += p;
+            for (&p, cell) in s.row(c).iter().zip(&cells) {
+                if p > 0.0 {
+                    let share = p / cell.len() as f64;
+                    for &f in cell {
+                        row[f] += share;
+                    }
+                }
             }
         }
         out.push(MixedStrategy {
@@ -252,7 +271,7 @@ pub fn map_profile(
 }
 
 /// Utility loss of `profile` on `game` refined `factor` times
-/// ([`BayesGame::refine`]), the profile mapped by nearest type and action
+/// ([`BayesGame::refine`]), the profile mapped by type and action cells
 /// ([`map_profile`]); `None` when the game cannot be refined.
 ///
 /// # Errors
@@ -366,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn refined_check_maps_the_profile_by_nearest_type_and_bid() {
+    fn refined_check_spreads_each_bid_over_its_cell() {
         let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
         let g = DiscreteGame::new(Format::SecondPrice, 0.0, vec![u.clone(), u], 16, 17, 1.0)
             .expect("game");
@@ -384,8 +403,14 @@ mod tests {
         assert!(fine.max_relative() < 0.02, "{}", fine.max_relative());
         assert!(fine.max_absolute() > 0.0);
         let mapped = map_profile(&g, &p, g.refine(4).expect("fine").as_ref()).expect("map");
-        // Fine type 0.5 - 1/128 lies in coarse cell 7 (point 0.46875): bid 0.5.
-        assert!((mapped[0].row(31)[32] - 1.0).abs() < 1e-12);
+        // Fine type 0.5 - 1/128 lies in coarse cell 7 (point 0.46875), which
+        // bids 0.5: spread over the fine bids of its cell, 31/64 to 34/64
+        // (30/64 is as near to 0.4375 and goes to the lower bid).
+        let row = mapped[0].row(31);
+        for (f, &p) in row.iter().enumerate() {
+            let want = if (31..=34).contains(&f) { 0.25 } else { 0.0 };
+            assert!((p - want).abs() < 1e-12, "fine bid {f}: {p}");
+        }
     }
 
     #[test]

@@ -529,6 +529,21 @@ impl BayesGame for LlgGame {
         3
     }
 
+    /// `factor` times the type cells, and bids subdividing each bid step
+    /// `factor` times (so the coarse bids are fine bids); `None` past the
+    /// largest grid [`LlgGame::new`] accepts.
+    fn refine(&self, factor: usize) -> Option<Box<dyn BayesGame>> {
+        let f = factor.max(1);
+        let g = LlgGame::new(&LlgParams {
+            rule: self.rule,
+            gamma: self.gamma,
+            types: self.local_types.len() * f,
+            bids: (self.local_bids.len() - 1) * f + 1,
+        })
+        .ok()?;
+        Some(Box::new(g))
+    }
+
     fn type_weights(&self, i: usize) -> &[f64] {
         if i < 2 { &self.local_w } else { &self.global_w }
     }
