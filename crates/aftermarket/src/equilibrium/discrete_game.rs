@@ -750,8 +750,12 @@ impl BayesGame for DiscreteGame {
         self.affine_utilities_shared(profile, &[], slope, offset)
     }
 
+    fn shares_copies(&self) -> bool {
+        true
+    }
+
     /// Bidders marked as copies get their original's bid law, slope and
-    /// offset without computing them.
+    /// offset without computing them (their strategies are not read).
     fn affine_utilities_shared(
         &self,
         profile: &[MixedStrategy],
@@ -810,8 +814,9 @@ impl BayesGame for DiscreteGame {
 }
 
 /// Below this many entries a loop runs on the calling thread: handing work
-/// to the pool costs more than it saves.
-const PARALLEL_ENTRIES: usize = 1 << 15;
+/// to the pool (tens of microseconds from a thread outside it) costs more
+/// than it saves.
+const PARALLEL_ENTRIES: usize = 1 << 18;
 
 pub(crate) fn push_metrics(m: &mut Metrics, loss: f64, br: f64, cur: f64) {
     m.utility_loss.push(loss);

@@ -85,11 +85,19 @@ pub trait BayesGame: Send + Sync {
         None
     }
 
+    /// Whether [`Self::affine_utilities_shared`] takes copies: then a
+    /// learner need not write a copied bidder's strategy before asking for
+    /// utilities. False by default.
+    fn shares_copies(&self) -> bool {
+        false
+    }
+
     /// As [`Self::affine_utilities`], told that bidder `i` plays the same
     /// strategy as bidder `k` wherever `copies[i] == Some(k)` (with `k`
     /// from [`Self::interchangeable_with`]): such a bidder's slope and
-    /// offset are `k`'s, and a game may copy them instead of computing
-    /// them. The default ignores `copies`.
+    /// offset are `k`'s. A game whose [`Self::shares_copies`] is true copies
+    /// them without reading `profile[i]`, which may then be stale; the
+    /// default ignores `copies` and reads every strategy.
     ///
     /// # Errors
     /// As [`Self::affine_utilities`].

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use crate::equilibrium::discrete_game::{
     Metrics, MixedStrategy, SolveError, State, invalid, push_metrics,
 };
+use crate::equilibrium::envelope::envelope_max;
 use crate::equilibrium::game::{BayesGame, best_actions, metrics_from_utilities};
 
 /// One step of a learning dynamic.
@@ -231,6 +232,11 @@ pub struct Extragradient {
     look_slope: Vec<f64>,
     look_offset: Vec<f64>,
     rows: Vec<(f64, f64)>,
+    // Row maxima of the current and look-ahead utilities (upper envelopes).
+    best_cur: Vec<f64>,
+    best_look: Vec<f64>,
+    env_order: Vec<usize>,
+    env_hull: Vec<usize>,
     // Per bidder: an interchangeable earlier bidder in the same state, whose
     // step is copied instead of recomputed.
     copy_of: Vec<Option<usize>>,
@@ -260,6 +266,10 @@ impl Extragradient {
             look_slope: Vec::new(),
             look_offset: Vec::new(),
             rows: Vec::new(),
+            best_cur: Vec::new(),
+            best_look: Vec::new(),
+            env_order: Vec::new(),
+            env_hull: Vec::new(),
             copy_of: Vec::new(),
             u: Vec::new(),
             dual: Vec::new(),
@@ -380,8 +390,11 @@ impl Extragradient {
         for (i, s) in profile.iter().enumerate() {
             let m = s.n_bids;
             if let Some(k) = self.copy_of[i] {
-                let (done, rest) = self.half.split_at_mut(i);
-                rest[0].probs.copy_from_slice(&done[k].probs);
+                // A game that shares copies does not read this look-ahead.
+                if !game.shares_copies() {
+                    let (done, rest) = self.half.split_at_mut(i);
+                    rest[0].probs.copy_from_slice(&done[k].probs);
+                }
                 metrics.utility_loss.push(metrics.utility_loss[k]);
                 metrics.relative_loss.push(metrics.relative_loss[k]);
                 metrics.utility.push(metrics.utility[k]);
@@ -396,21 +409,39 @@ impl Extragradient {
                 .extend(self.dual_offset[i].iter().zip(p).map(|(d, x)| d + eta * x));
             let (ls, lo) = (&self.look_slope, &self.look_offset);
             self.rows.resize(s.n_types, (0.0, 0.0));
+            let types = &self.types[i];
+            let have_env = row_maxima(
+                (w, p),
+                types,
+                (&mut self.env_order, &mut self.env_hull),
+                &mut self.best_cur,
+            ) && row_maxima(
+                (ls, lo),
+                types,
+                (&mut self.env_order, &mut self.env_hull),
+                &mut self.best_look,
+            );
+            let (best_cur, best_look) = (&self.best_cur, &self.best_look);
             s.probs
                 .par_chunks(m)
                 .zip(self.half[i].probs.par_chunks_mut(m))
-                .zip(self.types[i].par_iter())
+                .zip(types.par_iter())
                 .zip(self.rows.par_iter_mut())
+                .enumerate()
                 .with_min_len(rows_per_task(m))
-                .for_each(|(((cur_row, half_row), &v), out)| {
+                .for_each(|(t, (((cur_row, half_row), &v), out))| {
                     // Metrics of the current row, then the look-ahead row.
-                    let best = affine_max(v, w, p);
+                    let (best, look) = if have_env {
+                        (best_cur[t], best_look[t])
+                    } else {
+                        (affine_max(v, w, p), affine_max(v, ls, lo))
+                    };
                     let cur: f64 = cur_row
                         .iter()
                         .zip(w.iter().zip(p))
                         .map(|(&s, (&a, &b))| s * (v * a - b))
                         .sum();
-                    softmax_affine(v, ls, lo, half_row);
+                    softmax_affine_from(v, ls, lo, look, half_row);
                     *out = (best, cur);
                 });
             let (mut br, mut cur) = (0.0, 0.0);
@@ -443,21 +474,36 @@ impl Extragradient {
                 *d += eta * x;
             }
             let (ds, dofs) = (&self.dual_slope[i], &self.dual_offset[i]);
+            let have_env = row_maxima(
+                (ds, dofs),
+                &self.types[i],
+                (&mut self.env_order, &mut self.env_hull),
+                &mut self.best_look,
+            );
+            let maxima = &self.best_look;
             s.probs
                 .par_chunks_mut(m)
                 .zip(self.types[i].par_iter())
+                .enumerate()
                 .with_min_len(rows_per_task(m))
-                .for_each(|(row, &v)| softmax_affine(v, ds, dofs, row));
+                .for_each(|(t, (row, &v))| {
+                    let mx = if have_env {
+                        maxima[t]
+                    } else {
+                        affine_max(v, ds, dofs)
+                    };
+                    softmax_affine_from(v, ds, dofs, mx, row);
+                });
         }
     }
 }
 
 /// Rows of `m` actions handed to one parallel task: a split costs a
 /// hand-over between threads (tens of microseconds when the caller is not
-/// a pool thread), so a task gets at least about 2^15 entries and a small
+/// a pool thread), so a task gets at least about 2^16 entries and a small
 /// grid runs on the calling thread.
 pub(crate) fn rows_per_task(m: usize) -> usize {
-    ((1usize << 17) / m.max(1)).max(1)
+    ((1usize << 16) / m.max(1)).max(1)
 }
 
 /// The largest of \\(v a_j - b_j\\) over `j` (four lanes, so it vectorises).
@@ -478,11 +524,28 @@ fn affine_max(v: f64, a: &[f64], b: &[f64]) -> f64 {
     mx
 }
 
-/// `out = softmax(v a - b)`. Weights below \\(e^{-40}\\) of the largest are
-/// set to zero without calling `exp`: a row concentrates on a few bids
-/// after a few steps, so most of a row costs one multiply–add.
+/// The largest utility of every type (affine in the type) into `out`, from
+/// the upper envelope of the lines; false when the types are not sorted.
+fn row_maxima(
+    (a, b): (&[f64], &[f64]),
+    types: &[f64],
+    (order, hull): (&mut Vec<usize>, &mut Vec<usize>),
+    out: &mut Vec<f64>,
+) -> bool {
+    out.resize(types.len(), 0.0);
+    envelope_max(a, b, types, order, hull, out)
+}
+
+/// `out = softmax(v a - b)`.
 fn softmax_affine(v: f64, a: &[f64], b: &[f64], out: &mut [f64]) {
-    let mx = affine_max(v, a, b);
+    softmax_affine_from(v, a, b, affine_max(v, a, b), out);
+}
+
+/// `out = softmax(v a - b)` given its largest exponent `mx`. Weights below
+/// \\(e^{-40}\\) of the largest are set to zero without calling `exp`: a row
+/// concentrates on a few bids after a few steps, so most of a row costs
+/// one multiply–add.
+fn softmax_affine_from(v: f64, a: &[f64], b: &[f64], mx: f64, out: &mut [f64]) {
     let cut = mx - 40.0;
     let mut z = 0.0;
     let (mut lo, mut hi) = (out.len(), 0);

@@ -25,6 +25,7 @@
 mod bayes_check;
 mod complete_info;
 mod discrete_game;
+mod envelope;
 mod game;
 mod known;
 mod learner;
@@ -65,7 +66,7 @@ pub use multi_unit_game::{
 pub use plot::{Curve, bid_functions_svg};
 pub use resale_game::{
     AftermarketSpec, Disclosure, ResaleGame, ResaleOutcomes, ResaleRule, ResaleSpec,
-    SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes,
+    SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes, SpeculatorSection, SpeculatorSpec,
 };
 pub use solve::{
     CoarseToFine, Found, Progress, RestartReport, Restarts, Solution, Solve, Start, Stop,

@@ -58,10 +58,12 @@
 mod outcomes;
 mod spec;
 mod speculator;
+mod speculator_spec;
 
 pub use outcomes::ResaleOutcomes;
 pub use spec::{AftermarketSpec, ResaleSpec};
 pub use speculator::{SpeculatorFormat, SpeculatorGame, SpeculatorOutcomes};
+pub use speculator_spec::{SpeculatorSection, SpeculatorSpec};
 
 use std::sync::Arc;
 

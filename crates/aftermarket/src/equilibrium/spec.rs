@@ -43,7 +43,7 @@ use crate::equilibrium::learner::{
 };
 use crate::equilibrium::llg_game::LlgSpec;
 use crate::equilibrium::multi_unit_game::MultiUnitSpec;
-use crate::equilibrium::resale_game::ResaleSpec;
+use crate::equilibrium::resale_game::{ResaleSpec, SpeculatorSpec};
 use crate::equilibrium::solve::{
     CoarseToFine, Progress, RestartReport, Restarts, Solution, Solve, solve_coarse_to_fine,
 };
@@ -93,6 +93,9 @@ pub enum OtherSpec {
     Llg(LlgSpec),
     /// A single-item auction followed by resale (`[aftermarket]`).
     Resale(ResaleSpec),
+    /// Units sold to unit-demand bidders and a reselling speculator
+    /// (`[speculator]`).
+    Speculator(SpeculatorSpec),
 }
 
 /// One bidder of a single-item game.
@@ -302,6 +305,8 @@ impl GameSpec {
             .to_string();
         let kind = if table.contains_key("aftermarket") {
             "resale"
+        } else if table.contains_key("speculator") {
+            "speculator"
         } else {
             match format.as_str() {
                 "uniform-price" | "uniform-price-lowest-winning" | "pay-as-bid" | "vickrey" => {
@@ -332,6 +337,7 @@ impl GameSpec {
         let other = match kind {
             "resale" => OtherSpec::Resale(whole.try_into().map_err(game_err)?),
             "units" => OtherSpec::MultiUnit(whole.try_into().map_err(game_err)?),
+            "speculator" => OtherSpec::Speculator(whole.try_into().map_err(game_err)?),
             _ => OtherSpec::Llg(whole.try_into().map_err(game_err)?),
         };
         Ok(GameSpec {
@@ -413,6 +419,10 @@ impl GameSpec {
             OtherSpec::Resale(s) => (
                 Box::new(s.build(origin, dir).map_err(|e| from_solve(origin, e))?),
                 named(s.bidders.iter().map(|b| b.name.clone()).collect()),
+            ),
+            OtherSpec::Speculator(s) => (
+                Box::new(s.build(origin, dir).map_err(|e| from_solve(origin, e))?),
+                s.names(),
             ),
         };
         Ok(BuiltGame {

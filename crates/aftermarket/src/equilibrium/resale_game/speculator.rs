@@ -69,6 +69,8 @@ const MAX_BIDDERS: usize = 4;
 pub struct SpeculatorGame {
     format: SpeculatorFormat,
     m: usize,
+    priors: Vec<Arc<dyn Prior>>,
+    cells: usize,
     types: Vec<TypeGrid>,
     bids: Vec<f64>,
     /// `[bid, quantity]` per speculator action.
@@ -166,6 +168,8 @@ impl SpeculatorGame {
         Ok(SpeculatorGame {
             format,
             m,
+            priors,
+            cells: n_types,
             types,
             bids,
             spec_actions,
@@ -491,6 +495,34 @@ impl BayesGame for SpeculatorGame {
         } else {
             std::slice::from_ref(&self.bids[a])
         }
+    }
+
+    /// Welfare, revenue, and efficiency as welfare over the optimal
+    /// welfare (the units with the highest values).
+    fn outcomes(&self, profile: &[MixedStrategy]) -> Option<crate::equilibrium::Outcomes> {
+        let o = SpeculatorGame::outcomes(self, profile).ok()?;
+        Some(crate::equilibrium::Outcomes::new(
+            o.welfare,
+            o.revenue,
+            o.efficiency,
+        ))
+    }
+
+    /// Type cells and bid steps `factor` times finer, while one evaluation
+    /// stays below about 10^8 enumerated cases; `None` beyond.
+    fn refine(&self, factor: usize) -> Option<Box<dyn BayesGame>> {
+        let f = factor.max(1);
+        let cells = self.cells * f;
+        let bids = (self.bids.len() - 1) * f + 1;
+        let n = self.n() as i32;
+        let cases = ((cells * bids) as f64).powi(n) * (1 + self.m * bids) as f64;
+        if cases > 1e8 {
+            return None;
+        }
+        let b_max = *self.bids.last()?;
+        let g = SpeculatorGame::new(self.format, self.m, self.priors.clone(), cells, bids, b_max)
+            .ok()?;
+        Some(Box::new(g))
     }
 
     fn describe(&self) -> String {
