@@ -279,6 +279,8 @@ pub struct CoarseToFine {
     /// finer level keeps the coarse solution's shape without being locked
     /// into it.
     pub carry: f64,
+    /// Iteration budget of each coarser level.
+    pub coarse_iters: usize,
 }
 
 impl Default for CoarseToFine {
@@ -289,6 +291,7 @@ impl Default for CoarseToFine {
             max_iters: 2000,
             coarsest: 64,
             carry: 50.0,
+            coarse_iters: 100,
         }
     }
 }
@@ -333,6 +336,12 @@ pub fn solve_coarse_to_fine(
         }
         sizes.push(s.div_ceil(2));
     }
+    // A grid already at most `coarsest` (but not tiny) still starts from one
+    // level of half its size: those iterations cost a quarter and settle
+    // most of the shape.
+    if sizes.len() == 1 && top >= 32 {
+        sizes.push(top.div_ceil(2));
+    }
     sizes.reverse();
     // The previous level's bid grid and its dual (slopes, offsets).
     let mut dual: Option<Carried> = None;
@@ -359,10 +368,18 @@ pub fn solve_coarse_to_fine(
         let init = learner
             .initial_state(g)
             .unwrap_or_else(|| g.uniform_state());
-        // A coarse level may spend at most half of what is left, so the
-        // finest level always gets a share of the budget.
+        // A coarse level only seeds the next one: it gets a small budget (a
+        // tolerance the coarse grid cannot reach, e.g. 1e-4 on all-pay at 32
+        // points, would otherwise spend half of the whole budget there) and
+        // never more than half of what is left, so the finest level always
+        // gets a share. Its iterations are cheap, so it does aim at `tol`:
+        // stopping it earlier costs more iterations on the finest grid.
         let left = opts.max_iters.saturating_sub(used).max(1);
-        let budget = if k == last { left } else { left.div_ceil(2) };
+        let budget = if k == last {
+            left
+        } else {
+            left.div_ceil(2).min(opts.coarse_iters.max(1))
+        };
         let (sol, learner) = Solve::new(g, learner)
             .max_iters(budget)
             .tol(opts.tol)

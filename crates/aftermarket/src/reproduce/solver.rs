@@ -117,6 +117,9 @@ pub fn reproduce() -> Result<PaperReport, ReproduceError> {
             &CoarseToFine {
                 tol: SOLVE_EPS,
                 max_iters: 10_000,
+                // Split ties at 1e-4: the coarse levels need long runs to hand
+                // the finest level a profile it can finish from.
+                coarse_iters: 5_000,
                 ..CoarseToFine::default()
             },
         )?;
