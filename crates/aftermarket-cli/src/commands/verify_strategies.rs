@@ -78,25 +78,42 @@ pub fn run(
             "verified_by": eps.how,
             "tol": tol,
             "equilibrium": ok,
+            "monte_carlo": eps.monte_carlo.as_ref().map(|(_, how)| how),
             "bidders": built.names.iter().enumerate().map(|(i, n)| json!({
                 "name": n,
                 "utility_loss": eps.utility_loss[i],
                 "relative_loss": eps.relative_loss[i],
+                "monte_carlo_utility_loss": eps.monte_carlo.as_ref().and_then(|(r, _)| r.utility_loss.get(i)),
+                "monte_carlo_half_width": eps.monte_carlo.as_ref().and_then(|(r, _)| r.half_width.get(i)),
             })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("{}", built.game.describe());
-        let mut t = Table::new(&["bidder", "utility loss", "relative"]);
+        let mut t = Table::new(&[
+            "bidder",
+            "utility loss",
+            "relative",
+            "Monte Carlo (continuous types)",
+        ]);
         for (i, n) in built.names.iter().enumerate() {
+            let mc = eps
+                .monte_carlo
+                .as_ref()
+                .and_then(|(r, _)| Some((r.utility_loss.get(i)?, r.half_width.get(i)?)))
+                .map_or("-".into(), |(l, h)| format!("{l:.2e} ± {h:.1e}"));
             t.row(vec![
                 n.clone(),
                 num(eps.utility_loss[i]),
                 num(eps.relative_loss[i]),
+                mc,
             ]);
         }
         print!("{}", t.render());
         println!("measured on: {}", eps.how);
+        if let Some((_, how)) = &eps.monte_carlo {
+            println!("Monte Carlo: {how}");
+        }
         println!(
             "{} (largest relative loss {} against tolerance {})",
             if ok {
