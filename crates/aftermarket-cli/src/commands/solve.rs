@@ -392,10 +392,12 @@ fn print_text(
         println!("{n}");
         let dim = means[i].first().map_or(1, Vec::len);
         let mut head = vec!["type".to_string()];
-        if dim == 1 {
-            head.push("mean bid".into());
-        } else {
-            head.extend((1..=dim).map(|k| format!("mean bid {k}")));
+        match game.action_labels(i) {
+            Some(labels) if labels.len() == dim => {
+                head.extend(labels.iter().map(|l| format!("mean {l}")));
+            }
+            _ if dim == 1 => head.push("mean bid".into()),
+            _ => head.extend((1..=dim).map(|k| format!("mean bid {k}"))),
         }
         let head: Vec<&str> = head.iter().map(String::as_str).collect();
         let mut t = Table::new(&head);

@@ -127,6 +127,14 @@ pub trait BayesGame: Send + Sync {
         None
     }
 
+    /// Names of the coordinates of bidder `i`'s actions for reports, when
+    /// they are not bids on units (e.g. a bid level and a quantity);
+    /// `None` (the default) for bids.
+    fn action_labels(&self, i: usize) -> Option<Vec<String>> {
+        let _ = i;
+        None
+    }
+
     /// A short name of the game for reports.
     fn describe(&self) -> String {
         format!("{}-bidder game", self.n_bidders())

@@ -497,6 +497,11 @@ impl BayesGame for SpeculatorGame {
         }
     }
 
+    /// The speculator acts with a bid level and a number of units.
+    fn action_labels(&self, i: usize) -> Option<Vec<String>> {
+        (i == self.n()).then(|| vec!["bid level".into(), "units bid on".into()])
+    }
+
     /// Welfare, revenue, and efficiency as welfare over the optimal
     /// welfare (the units with the highest values).
     fn outcomes(&self, profile: &[MixedStrategy]) -> Option<crate::equilibrium::Outcomes> {

@@ -177,6 +177,11 @@ mod tests {
         let g = built.game.as_ref();
         assert_eq!((g.n_bidders(), g.n_actions(0), g.n_actions(1)), (2, 4, 5));
         assert!(g.describe().starts_with("pay-as-bid auction of 1 units"));
+        assert_eq!(g.action_labels(0), None);
+        assert_eq!(
+            g.action_labels(1),
+            Some(vec!["bid level".to_string(), "units bid on".into()])
+        );
         // One bidder and one unit: 12 x 4 x 13 cases on the 4x finer grid.
         assert!(g.refine(4).is_some());
     }
