@@ -1,6 +1,7 @@
 //! `aftermarket solve`: a Bayes-Nash equilibrium of a game file on a grid
 //! of types and actions.
 
+use std::io::Write;
 use std::path::Path;
 
 use aftermarket::analysis::smoothness::{Bound, GridWelfare, grid_welfare, poa_bound};
@@ -252,7 +253,7 @@ pub fn run(
             known.as_ref(),
             poa.as_ref(),
             peak,
-        );
+        )?;
     }
     Ok(if sol.stop == Stop::Converged {
         Verdict::Ok
@@ -310,6 +311,7 @@ fn print_json(
     poa: Option<&(Bound, GridWelfare)>,
     peak: Option<u64>,
 ) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
     let game = built.game.as_ref();
     let v = json!({
         "format": "aftermarket-solve",
@@ -370,7 +372,7 @@ fn print_json(
             "monte_carlo_relative_loss": eps.monte_carlo.as_ref().and_then(|(r, _)| r.relative_loss.get(i)),
         })).collect::<Vec<_>>(),
     });
-    println!("{}", serde_json::to_string_pretty(&v)?);
+    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     Ok(())
 }
 
@@ -385,11 +387,12 @@ fn print_text(
     known: Option<&(KnownEquilibrium, Vec<Distance>)>,
     poa: Option<&(Bound, GridWelfare)>,
     peak: Option<u64>,
-) {
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     let game = built.game.as_ref();
-    println!("{}", game.describe());
+    writeln!(out, "{}", game.describe())?;
     for (i, n) in built.names.iter().enumerate() {
-        println!("{n}");
+        writeln!(out, "{n}")?;
         let dim = means[i].first().map_or(1, Vec::len);
         let mut head = vec!["type".to_string()];
         match game.action_labels(i) {
@@ -412,9 +415,9 @@ fn print_text(
                 t.row(row);
             }
         }
-        print!("{}", t.render());
+        write!(out, "{}", t.render())?;
         if let (Some(l), Some(r)) = (eps.utility_loss.get(i), eps.relative_loss.get(i)) {
-            println!("ε (verified utility loss): {l:.2e} (relative {r:.2e})");
+            writeln!(out, "ε (verified utility loss): {l:.2e} (relative {r:.2e})")?;
         }
         if let Some((mc, _)) = &eps.monte_carlo
             && let (Some(l), Some(h), Some(r)) = (
@@ -423,48 +426,55 @@ fn print_text(
                 mc.relative_loss.get(i),
             )
         {
-            println!("ε for continuous types (Monte Carlo): {l:.2e} ± {h:.1e} (relative {r:.2e})");
+            writeln!(
+                out,
+                "ε for continuous types (Monte Carlo): {l:.2e} ± {h:.1e} (relative {r:.2e})"
+            )?;
         }
         if let Some((_, d)) = known
             && let Some(d) = d.get(i)
         {
-            println!(
+            writeln!(
+                out,
                 "distance to the closed form: L∞ {}, L2 {}",
                 num(d.linf),
                 num(d.l2)
-            );
+            )?;
         }
     }
-    println!("ε verified on: {}", eps.how);
+    writeln!(out, "ε verified on: {}", eps.how)?;
     if let Some((_, how)) = &eps.monte_carlo {
-        println!("Monte Carlo: {how}");
+        writeln!(out, "Monte Carlo: {how}")?;
     }
     if let Some((k, _)) = known {
-        println!("closed form: {}", k.name);
+        writeln!(out, "closed form: {}", k.name)?;
     }
     if let Some(o) = outcomes {
-        println!(
+        writeln!(
+            out,
             "outcomes: welfare {}, revenue {}, efficiency {}",
             num(o.welfare),
             num(o.revenue),
             num(o.efficiency)
-        );
+        )?;
     }
     if let Some((b, gw)) = poa {
-        println!(
+        writeln!(
+            out,
             "OPT/welfare on the grid: {} (welfare {}, OPT {}); PoA bound (smoothness): {}",
             num(gw.ratio()),
             num(gw.welfare),
             num(gw.optimal),
             b.describe()
-        );
+        )?;
     }
     if let Some(r) = restarts {
-        println!(
+        writeln!(
+            out,
             "restarts: {} starts, {} distinct equilibria found",
             r.runs,
             r.found.len()
-        );
+        )?;
         let mut t = Table::new(&[
             "#",
             "first start",
@@ -490,23 +500,29 @@ fn print_text(
                 o(|x| x.efficiency),
             ]);
         }
-        print!("{}", t.render());
+        write!(out, "{}", t.render())?;
         if let Some((k, w)) = r.worst_welfare_found() {
-            println!("worst welfare found: {} (equilibrium {})", num(w), k + 1);
+            writeln!(
+                out,
+                "worst welfare found: {} (equilibrium {})",
+                num(w),
+                k + 1
+            )?;
         }
     }
     let mem = peak.map_or_else(
         || "unknown".into(),
         |b| format!("{:.1} MiB", b as f64 / 1048576.0),
     );
-    println!(
+    writeln!(
+        out,
         "{} iterations of {} in {:.3} s; stop: {}; peak memory {mem}",
         sol.iters,
         built.spec.learner.kind,
         sol.elapsed.as_secs_f64(),
         sol.stop.name()
-    );
-    println!("verdict: {}", verdict_text(sol, eps));
+    )?;
+    writeln!(out, "verdict: {}", verdict_text(sol, eps))
 }
 
 /// The verified relative ε a solution must reach to be called an

@@ -2,6 +2,7 @@
 //! Bayesian strategy profile (one bid function per bidder) in a solve game
 //! file.
 
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -69,6 +70,7 @@ pub fn run(
         })
         .collect::<anyhow::Result<_>>()?;
     let eps = verify_single(single, &profile)?;
+    let mut out = std::io::stdout().lock();
     let ok = eps.max_relative() <= tol;
     if json_out {
         let v = json!({
@@ -87,9 +89,9 @@ pub fn run(
                 "monte_carlo_half_width": eps.monte_carlo.as_ref().and_then(|(r, _)| r.half_width.get(i)),
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        println!("{}", built.game.describe());
+        writeln!(out, "{}", built.game.describe())?;
         let mut t = Table::new(&[
             "bidder",
             "utility loss",
@@ -109,12 +111,13 @@ pub fn run(
                 mc,
             ]);
         }
-        print!("{}", t.render());
-        println!("measured on: {}", eps.how);
+        write!(out, "{}", t.render())?;
+        writeln!(out, "measured on: {}", eps.how)?;
         if let Some((_, how)) = &eps.monte_carlo {
-            println!("Monte Carlo: {how}");
+            writeln!(out, "Monte Carlo: {how}")?;
         }
-        println!(
+        writeln!(
+            out,
             "{} (largest relative loss {} against tolerance {})",
             if ok {
                 "ε-equilibrium"
@@ -123,7 +126,7 @@ pub fn run(
             },
             num(eps.max_relative()),
             num(tol)
-        );
+        )?;
     }
     Ok(if ok { Verdict::Ok } else { Verdict::NotGood })
 }
