@@ -63,6 +63,16 @@ impl Verified {
             monte_carlo: None,
         }
     }
+    /// Adds the Monte Carlo estimate over fresh types (`MC_DRAWS`, seed
+    /// `MC_SEED`) with deviations on `grid`.
+    fn with_monte_carlo(mut self, mc: BneReport, grid: &VerifyGrid) -> Self {
+        let how = format!(
+            "{MC_DRAWS} fresh types per bidder (seed {MC_SEED}), {} deviation bids, 95% interval",
+            grid.bids
+        );
+        self.monte_carlo = Some((mc, how));
+        self
+    }
     fn from_metrics(m: Metrics, how: String, finer: bool) -> Self {
         Verified {
             utility_loss: m.utility_loss,
@@ -102,21 +112,14 @@ pub fn verify_single(single: &DiscreteGame, profile: &[BidFn]) -> anyhow::Result
         MC_DRAWS,
         MC_SEED,
     )?;
-    let mut v = Verified::from_report(
+    Ok(Verified::from_report(
         r,
         format!(
             "exact rival bid laws, {} types x {} bids",
             grid.types, grid.bids
         ),
-    );
-    v.monte_carlo = Some((
-        mc,
-        format!(
-            "{MC_DRAWS} fresh types per bidder (seed {MC_SEED}), {} deviation bids, 95% interval",
-            grid.bids
-        ),
-    ));
-    Ok(v)
+    )
+    .with_monte_carlo(mc, &grid))
 }
 
 fn verify_solution(built: &BuiltGame, sol: &Solution) -> anyhow::Result<Verified> {
@@ -132,21 +135,14 @@ fn verify_solution(built: &BuiltGame, sol: &Solution) -> anyhow::Result<Verified
         };
         let r = verify_cells(single, &sol.strategies, &grid)?;
         let mc = verify_cells_monte_carlo(single, &sol.strategies, &grid, MC_DRAWS, MC_SEED)?;
-        let mut v = Verified::from_report(
+        return Ok(Verified::from_report(
             r,
             format!(
                 "type and bid cells, exact rival bid laws, {} types x {} bids",
                 grid.types, grid.bids
             ),
-        );
-        v.monte_carlo = Some((
-            mc,
-            format!(
-                "{MC_DRAWS} fresh types per bidder (seed {MC_SEED}), {} deviation bids, 95% interval",
-                grid.bids
-            ),
-        ));
-        return Ok(v);
+        )
+        .with_monte_carlo(mc, &grid));
     }
     Ok(
         match verify_refined(game, &sol.strategies, VERIFY_FACTOR)? {

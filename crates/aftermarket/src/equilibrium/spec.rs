@@ -400,13 +400,7 @@ impl GameSpec {
         origin: &str,
         dir: Option<PathBuf>,
     ) -> Result<BuiltGame, ScenarioError> {
-        let named = |names: Vec<Option<String>>| -> Vec<String> {
-            names
-                .into_iter()
-                .enumerate()
-                .map(|(i, n)| n.unwrap_or_else(|| format!("bidder {}", i + 1)))
-                .collect()
-        };
+        let named = |names: Vec<Option<String>>| display_names(names);
         let (game, names): (Box<dyn BayesGame>, Vec<String>) = match other {
             OtherSpec::MultiUnit(s) => (
                 Box::new(s.build_in(origin, dir).map_err(|e| from_solve(origin, e))?),
@@ -555,6 +549,16 @@ impl BuiltGame {
         };
         report.map(Some).map_err(|e| from_solve(origin, e))
     }
+}
+
+/// Bidders' display names: the given ones, `bidder k` (from 1) for the
+/// unnamed.
+pub(crate) fn display_names(names: impl IntoIterator<Item = Option<String>>) -> Vec<String> {
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| n.unwrap_or_else(|| format!("bidder {}", i + 1)))
+        .collect()
 }
 
 #[cfg(test)]

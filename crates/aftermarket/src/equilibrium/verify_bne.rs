@@ -364,6 +364,34 @@ pub struct BneReport {
 }
 
 impl BneReport {
+    pub(super) fn empty() -> Self {
+        BneReport {
+            utility_loss: Vec::new(),
+            relative_loss: Vec::new(),
+            half_width: Vec::new(),
+        }
+    }
+
+    /// One bidder's loss and best-response utility, weighted over a grid.
+    pub(super) fn push_grid(&mut self, loss: f64, br: f64) {
+        self.utility_loss.push(loss);
+        self.relative_loss
+            .push(if br > 1e-300 { loss / br } else { 0.0 });
+        self.half_width.push(0.0);
+    }
+
+    /// One bidder's sums over `n` draws: of the loss, of its square, of the
+    /// best-response utility; the mean loss with a 95% half-width.
+    pub(super) fn push_draws(&mut self, s: f64, s2: f64, br: f64, n: usize) {
+        let n = n as f64;
+        let mean = s / n;
+        let var = ((s2 / n - mean * mean) * n / (n - 1.0)).max(0.0);
+        self.utility_loss.push(mean);
+        self.relative_loss
+            .push(if br > 1e-300 { s / br } else { 0.0 });
+        self.half_width.push(1.96 * (var / n).sqrt());
+    }
+
     /// The largest relative loss.
     pub fn max_relative(&self) -> f64 {
         self.relative_loss.iter().copied().fold(0.0, f64::max)
@@ -520,11 +548,7 @@ pub fn verify_on_grid(
         .map(|p| TypeGrid::from_prior(p.as_ref(), grid.types))
         .collect::<Result<Vec<_>, _>>()?;
     let laws = laws_of(priors, profile, &tg, knots(grid));
-    let mut report = BneReport {
-        utility_loss: Vec::new(),
-        relative_loss: Vec::new(),
-        half_width: Vec::new(),
-    };
+    let mut report = BneReport::empty();
     let mut coef = Vec::new();
     for (i, g) in tg.iter().enumerate() {
         let rivals = rivals_of(i, &laws, reserve, format);
@@ -537,11 +561,7 @@ pub fn verify_on_grid(
             loss += w * (best - cur).max(0.0);
             br += w * best;
         }
-        report.utility_loss.push(loss);
-        report
-            .relative_loss
-            .push(if br > 1e-300 { loss / br } else { 0.0 });
-        report.half_width.push(0.0);
+        report.push_grid(loss, br);
     }
     Ok(report)
 }
@@ -582,11 +602,7 @@ pub fn verify_monte_carlo(
         })
         .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut report = BneReport {
-        utility_loss: Vec::new(),
-        relative_loss: Vec::new(),
-        half_width: Vec::new(),
-    };
+    let mut report = BneReport::empty();
     let mut coef = Vec::new();
     for (i, p) in priors.iter().enumerate() {
         let rivals = rivals_of(i, &laws, reserve, format);
@@ -602,14 +618,7 @@ pub fn verify_monte_carlo(
             s2 += l * l;
             br += best;
         }
-        let n = draws as f64;
-        let mean = s / n;
-        let var = ((s2 / n - mean * mean) * n / (n - 1.0)).max(0.0);
-        report.utility_loss.push(mean);
-        report
-            .relative_loss
-            .push(if br > 1e-300 { s / br } else { 0.0 });
-        report.half_width.push(1.96 * (var / n).sqrt());
+        report.push_draws(s, s2, br, draws);
     }
     Ok(report)
 }

@@ -241,11 +241,7 @@ pub fn verify_cells(
     grid: &VerifyGrid,
 ) -> Result<BneReport, SolveError> {
     let laws = check(game, profile, grid)?;
-    let mut report = BneReport {
-        utility_loss: Vec::new(),
-        relative_loss: Vec::new(),
-        half_width: Vec::new(),
-    };
+    let mut report = BneReport::empty();
     for (i, strategy) in profile.iter().enumerate() {
         let facing = Facing::new(game, &laws, i, grid);
         let prior = &game.priors()[i];
@@ -257,11 +253,7 @@ pub fn verify_cells(
             loss += w * (best - cur).max(0.0);
             br += w * best;
         }
-        report.utility_loss.push(loss);
-        report
-            .relative_loss
-            .push(if br > 1e-300 { loss / br } else { 0.0 });
-        report.half_width.push(0.0);
+        report.push_grid(loss, br);
     }
     Ok(report)
 }
@@ -284,11 +276,7 @@ pub fn verify_cells_monte_carlo(
     if draws < 2 {
         return Err(invalid("verify.draws", "must be >= 2", draws));
     }
-    let mut report = BneReport {
-        utility_loss: Vec::new(),
-        relative_loss: Vec::new(),
-        half_width: Vec::new(),
-    };
+    let mut report = BneReport::empty();
     for (i, strategy) in profile.iter().enumerate() {
         let facing = Facing::new(game, &laws, i, grid);
         let prior = &game.priors()[i];
@@ -304,14 +292,7 @@ pub fn verify_cells_monte_carlo(
             s2 += l * l;
             br += best;
         }
-        let n = draws as f64;
-        let mean = s / n;
-        let var = ((s2 / n - mean * mean) * n / (n - 1.0)).max(0.0);
-        report.utility_loss.push(mean);
-        report
-            .relative_loss
-            .push(if br > 1e-300 { s / br } else { 0.0 });
-        report.half_width.push(1.96 * (var / n).sqrt());
+        report.push_draws(s, s2, br, draws);
     }
     Ok(report)
 }

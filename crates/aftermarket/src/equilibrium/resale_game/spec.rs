@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{Disclosure, ResaleGame, ResaleRule};
 use crate::equilibrium::discrete_game::{Format, SolveError, invalid};
-use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec};
+use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, display_names};
 use crate::prior::Prior;
 use crate::scenario::scalar_law;
 
@@ -92,15 +92,7 @@ fn default_learner() -> LearnerSpec {
 impl ResaleSpec {
     /// The bidders' display names (`bidder 1`, … when unnamed).
     pub fn names(&self) -> Vec<String> {
-        self.bidders
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                b.name
-                    .clone()
-                    .unwrap_or_else(|| format!("bidder {}", i + 1))
-            })
-            .collect()
+        display_names(self.bidders.iter().map(|b| b.name.clone()))
     }
 
     /// The checked game. `origin` names the file in errors; `dir` is where

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{SpeculatorFormat, SpeculatorGame};
 use crate::equilibrium::discrete_game::{SolveError, invalid};
-use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec};
+use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, display_names};
 use crate::prior::Prior;
 use crate::scenario::scalar_law;
 
@@ -89,16 +89,7 @@ impl SpeculatorSpec {
     /// The players' display names: the bidders (`bidder 1`, … when
     /// unnamed), then the speculator.
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .bidders
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                b.name
-                    .clone()
-                    .unwrap_or_else(|| format!("bidder {}", i + 1))
-            })
-            .collect();
+        let mut names = display_names(self.bidders.iter().map(|b| b.name.clone()));
         names.push(
             self.speculator
                 .name
