@@ -226,30 +226,21 @@ pub fn run(
     if let Some(out) = plot {
         write_plot(out, &built, &means, known.as_ref().map(|k| &k.0))?;
     }
+    let report = Report {
+        built: &built,
+        sol: &sol,
+        means: &means,
+        eps: &eps,
+        outcomes,
+        restarts: restarts.as_ref(),
+        known: known.as_ref(),
+        poa: poa.as_ref(),
+        peak,
+    };
     if json_out {
-        print_json(
-            &built,
-            &sol,
-            &means,
-            &eps,
-            outcomes,
-            restarts.as_ref(),
-            known.as_ref(),
-            poa.as_ref(),
-            peak,
-        )?;
+        print_json(&report)?;
     } else {
-        print_text(
-            &built,
-            &sol,
-            &means,
-            &eps,
-            outcomes,
-            restarts.as_ref(),
-            known.as_ref(),
-            poa.as_ref(),
-            peak,
-        )?;
+        print_text(&report)?;
     }
     Ok(if sol.stop == Stop::Converged {
         Verdict::Ok
@@ -295,18 +286,31 @@ fn write_plot(
     std::fs::write(out, svg).with_context(|| format!("{}: cannot write", out.display()))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_json(
-    built: &BuiltGame,
-    sol: &Solution,
-    means: &[Vec<Vec<f64>>],
-    eps: &Verified,
+/// Everything `solve` reports about one solution.
+struct Report<'a> {
+    built: &'a BuiltGame,
+    sol: &'a Solution,
+    means: &'a [Vec<Vec<f64>>],
+    eps: &'a Verified,
     outcomes: Option<aftermarket::equilibrium::Outcomes>,
-    restarts: Option<&RestartReport>,
-    known: Option<&(KnownEquilibrium, Vec<Distance>)>,
-    poa: Option<&(Bound, GridWelfare)>,
+    restarts: Option<&'a RestartReport>,
+    known: Option<&'a (KnownEquilibrium, Vec<Distance>)>,
+    poa: Option<&'a (Bound, GridWelfare)>,
     peak: Option<u64>,
-) -> anyhow::Result<()> {
+}
+
+fn print_json(r: &Report<'_>) -> anyhow::Result<()> {
+    let &Report {
+        built,
+        sol,
+        means,
+        eps,
+        outcomes,
+        restarts,
+        known,
+        poa,
+        peak,
+    } = r;
     let mut out = std::io::stdout().lock();
     let game = built.game.as_ref();
     let v = json!({
@@ -321,7 +325,7 @@ fn print_json(
         "verified_by": eps.how,
         "verdict": json!({
             "converged": sol.stop == Stop::Converged,
-            "verified": sol.stop == Stop::Converged && eps.finer && eps.max_relative() <= VERIFIED_TARGET,
+            "verified": is_verified(sol, eps),
             "target_relative": VERIFIED_TARGET,
             "verified_relative": eps.max_relative(),
             "text": verdict_text(sol, eps),
@@ -372,18 +376,18 @@ fn print_json(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_text(
-    built: &BuiltGame,
-    sol: &Solution,
-    means: &[Vec<Vec<f64>>],
-    eps: &Verified,
-    outcomes: Option<aftermarket::equilibrium::Outcomes>,
-    restarts: Option<&RestartReport>,
-    known: Option<&(KnownEquilibrium, Vec<Distance>)>,
-    poa: Option<&(Bound, GridWelfare)>,
-    peak: Option<u64>,
-) -> std::io::Result<()> {
+fn print_text(r: &Report<'_>) -> std::io::Result<()> {
+    let &Report {
+        built,
+        sol,
+        means,
+        eps,
+        outcomes,
+        restarts,
+        known,
+        poa,
+        peak,
+    } = r;
     let mut out = std::io::stdout().lock();
     let game = built.game.as_ref();
     writeln!(out, "{}", game.describe())?;
@@ -525,6 +529,11 @@ fn print_text(
 /// ε-equilibrium in the report.
 const VERIFIED_TARGET: f64 = 1e-3;
 
+/// Converged on the grid and verified at most [`VERIFIED_TARGET`] beyond it.
+fn is_verified(sol: &Solution, eps: &Verified) -> bool {
+    sol.stop == Stop::Converged && eps.finer && eps.max_relative() <= VERIFIED_TARGET
+}
+
 /// Converged on the grid, and verified below [`VERIFIED_TARGET`] on the
 /// finer check.
 fn verdict_text(sol: &Solution, eps: &Verified) -> String {
@@ -540,7 +549,7 @@ fn verdict_text(sol: &Solution, eps: &Verified) -> String {
         format!(
             "converged on the solve grid (relative ε {on_grid:.2e}); this game has no finer grid to verify on"
         )
-    } else if verified <= VERIFIED_TARGET {
+    } else if is_verified(sol, eps) {
         format!("ε-equilibrium: verified relative ε {verified:.2e} <= {VERIFIED_TARGET:.0e}")
     } else {
         format!(

@@ -104,11 +104,7 @@ pub fn run(
                 b.tie.to_string(),
                 num(b.best_deviation_payoff),
                 num(b.gain),
-                if b.gain <= tol {
-                    "best response".into()
-                } else {
-                    "PROFITABLE DEVIATION".into()
-                },
+                deviation_verdict(b.gain, tol),
             ]);
         }
         out.write_all(t.render().as_bytes())?;
@@ -233,11 +229,7 @@ fn run_bayes(
                 c.tie.to_string(),
                 num(c.best_deviation_payoff),
                 num(c.gain),
-                if c.gain <= tol {
-                    "best response".into()
-                } else {
-                    "PROFITABLE DEVIATION".into()
-                },
+                deviation_verdict(c.gain, tol),
             ]);
         }
         out.write_all(t.render().as_bytes())?;
@@ -261,4 +253,13 @@ fn run_bayes(
         )?;
     }
     Ok(if ok { Verdict::Ok } else { Verdict::NotGood })
+}
+
+/// The verdict column: a gain above `tol` is a profitable deviation.
+fn deviation_verdict(gain: f64, tol: f64) -> String {
+    if gain <= tol {
+        "best response".into()
+    } else {
+        "PROFITABLE DEVIATION".into()
+    }
 }

@@ -343,6 +343,8 @@ pub struct DiscreteGame {
     bids: Vec<f64>,
     cells: usize,
     ties: Ties,
+    /// Per bidder, the first earlier bidder with the same type grid.
+    twin: Vec<Option<usize>>,
 }
 
 impl DiscreteGame {
@@ -378,6 +380,13 @@ impl DiscreteGame {
             .collect::<Result<Vec<_>, _>>()?;
         let step = b_max / (n_bids - 1) as f64;
         let bids = (0..n_bids).map(|j| step * j as f64).collect();
+        let twin = (0..types.len())
+            .map(|i| {
+                types[..i].iter().position(|h: &TypeGrid| {
+                    h.points == types[i].points && h.weights == types[i].weights
+                })
+            })
+            .collect();
         Ok(DiscreteGame {
             format,
             reserve,
@@ -386,6 +395,7 @@ impl DiscreteGame {
             bids,
             cells: n_types,
             ties: Ties::Split,
+            twin,
         })
     }
 
@@ -690,10 +700,7 @@ impl BayesGame for DiscreteGame {
     /// Bidders with the same type grid (points and weights) are
     /// interchangeable: format, reserve, tie rule and bids are common.
     fn interchangeable_with(&self, i: usize) -> Option<usize> {
-        let g = self.types.get(i)?;
-        self.types[..i]
-            .iter()
-            .position(|h| h.points == g.points && h.weights == g.weights)
+        self.twin.get(i).copied().flatten()
     }
 
     fn describe(&self) -> String {

@@ -763,38 +763,58 @@ mod tests {
         DiscreteGame::new(Format::FirstPrice, 0.0, vec![u.clone(), u], n, n, 0.6).expect("game")
     }
 
-    /// The single-item game seen only through `utilities`.
-    struct Opaque(DiscreteGame);
+    /// The single-item game seen through `utilities` only (`affine` false)
+    /// or also through its affine form, but never told which bidders are
+    /// interchangeable.
+    struct Wrapped {
+        game: DiscreteGame,
+        affine: bool,
+    }
 
-    impl BayesGame for Opaque {
+    impl BayesGame for Wrapped {
         fn n_bidders(&self) -> usize {
-            self.0.n_bidders()
+            self.game.n_bidders()
         }
         fn type_weights(&self, i: usize) -> &[f64] {
-            self.0.type_weights(i)
+            self.game.type_weights(i)
         }
         fn type_point(&self, i: usize, t: usize) -> &[f64] {
-            self.0.type_point(i, t)
+            self.game.type_point(i, t)
         }
         fn n_actions(&self, i: usize) -> usize {
-            self.0.n_actions(i)
+            self.game.n_actions(i)
         }
         fn action(&self, i: usize, a: usize) -> &[f64] {
-            self.0.action(i, a)
+            self.game.action(i, a)
         }
         fn utilities(
             &self,
             profile: &[MixedStrategy],
             out: &mut Vec<Vec<f64>>,
         ) -> Result<(), SolveError> {
-            self.0.utilities(profile, out)
+            self.game.utilities(profile, out)
+        }
+        fn affine_utilities(
+            &self,
+            profile: &[MixedStrategy],
+            slope: &mut Vec<Vec<f64>>,
+            offset: &mut Vec<Vec<f64>>,
+        ) -> Result<bool, SolveError> {
+            if self.affine {
+                self.game.affine_utilities(profile, slope, offset)
+            } else {
+                Ok(false)
+            }
         }
     }
 
     #[test]
     fn affine_and_general_extragradient_agree() {
         let g = first_price(16);
-        let opaque = Opaque(first_price(16));
+        let opaque = Wrapped {
+            game: first_price(16),
+            affine: false,
+        };
         let (mut fast, mut slow) = (
             Extragradient::new(30.0).expect("eta"),
             Extragradient::new(30.0).expect("eta"),
@@ -816,43 +836,6 @@ mod tests {
         assert!(diff < 1e-9, "{diff}");
     }
 
-    /// The single-item game with its affine form but without telling the
-    /// learner which bidders are interchangeable.
-    struct Unshared(DiscreteGame);
-
-    impl BayesGame for Unshared {
-        fn n_bidders(&self) -> usize {
-            self.0.n_bidders()
-        }
-        fn type_weights(&self, i: usize) -> &[f64] {
-            self.0.type_weights(i)
-        }
-        fn type_point(&self, i: usize, t: usize) -> &[f64] {
-            self.0.type_point(i, t)
-        }
-        fn n_actions(&self, i: usize) -> usize {
-            self.0.n_actions(i)
-        }
-        fn action(&self, i: usize, a: usize) -> &[f64] {
-            self.0.action(i, a)
-        }
-        fn utilities(
-            &self,
-            profile: &[MixedStrategy],
-            out: &mut Vec<Vec<f64>>,
-        ) -> Result<(), SolveError> {
-            self.0.utilities(profile, out)
-        }
-        fn affine_utilities(
-            &self,
-            profile: &[MixedStrategy],
-            slope: &mut Vec<Vec<f64>>,
-            offset: &mut Vec<Vec<f64>>,
-        ) -> Result<bool, SolveError> {
-            self.0.affine_utilities(profile, slope, offset)
-        }
-    }
-
     fn first_price_3(n: usize) -> DiscreteGame {
         let u: Arc<dyn Prior> = Arc::new(Uniform::new(0.0, 1.0).expect("uniform"));
         DiscreteGame::new(Format::FirstPrice, 0.0, vec![u; 3], n, n, 0.8).expect("game")
@@ -862,7 +845,10 @@ mod tests {
     fn shared_steps_of_interchangeable_bidders_match_separate_ones() {
         let g = first_price_3(24);
         assert_eq!(g.interchangeable_with(2), Some(0));
-        let separate = Unshared(first_price_3(24));
+        let separate = Wrapped {
+            game: first_price_3(24),
+            affine: true,
+        };
         let (mut shared, mut alone) = (
             Extragradient::new(100.0).expect("eta"),
             Extragradient::new(100.0).expect("eta"),

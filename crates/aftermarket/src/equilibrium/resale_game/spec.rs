@@ -78,7 +78,9 @@ fn default_grid() -> GridSpec {
     }
 }
 
-fn default_learner() -> LearnerSpec {
+/// Entropic dual averaging with a decaying step, the default learner of
+/// the resale and the speculator game files.
+pub(super) fn default_learner() -> LearnerSpec {
     LearnerSpec {
         kind: "soda-entropic".into(),
         eta: Some(20.0),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::spec::default_learner;
 use super::{SpeculatorFormat, SpeculatorGame};
 use crate::equilibrium::discrete_game::{SolveError, invalid};
 use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, display_names};
@@ -71,17 +72,6 @@ fn default_grid() -> GridSpec {
         types: 6,
         bids: 7,
         b_max: None,
-    }
-}
-
-fn default_learner() -> LearnerSpec {
-    LearnerSpec {
-        kind: "soda-entropic".into(),
-        eta: Some(20.0),
-        beta: 0.05,
-        max_iters: 2000,
-        tol: 1e-3,
-        coarse_to_fine: false,
     }
 }
 
