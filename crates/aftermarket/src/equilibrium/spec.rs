@@ -122,6 +122,14 @@ pub struct GridSpec {
     pub b_max: Option<f64>,
 }
 
+impl GridSpec {
+    /// `b-max`, or the largest upper end of the priors' supports.
+    pub fn b_max_for(&self, priors: &[Arc<dyn Prior>]) -> f64 {
+        self.b_max
+            .unwrap_or_else(|| priors.iter().map(|p| p.support().1).fold(0.0, f64::max))
+    }
+}
+
 impl Default for GridSpec {
     fn default() -> Self {
         GridSpec {
@@ -440,21 +448,9 @@ impl GameSpec {
                 format!("must number at least 2, got {}", self.bidders.len()),
             ));
         }
-        let mut priors: Vec<Arc<dyn Prior>> = Vec::new();
-        let mut names = Vec::new();
-        for (i, b) in self.bidders.iter().enumerate() {
-            let field = format!("bidders[{i}].prior");
-            priors.push(scalar_law(&b.prior, origin, &field, dir.clone())?);
-            names.push(
-                b.name
-                    .clone()
-                    .unwrap_or_else(|| format!("bidder {}", i + 1)),
-            );
-        }
-        let b_max = match self.grid.b_max {
-            Some(b) => b,
-            None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
-        };
+        let priors = bidder_priors(&self.bidders, origin, dir)?;
+        let names = display_names(self.bidders.iter().map(|b| b.name.clone()));
+        let b_max = self.grid.b_max_for(&priors);
         let game = DiscreteGame::new(
             format,
             self.reserve,
@@ -549,6 +545,30 @@ impl BuiltGame {
         };
         report.map(Some).map_err(|e| from_solve(origin, e))
     }
+}
+
+/// The bidders' priors, each read as a scalar law of scenario files
+/// (`bidders[i].prior` in errors).
+///
+/// # Errors
+/// A prior that is not a valid scalar law.
+pub(crate) fn bidder_priors(
+    bidders: &[BidderSpec],
+    origin: &str,
+    dir: Option<PathBuf>,
+) -> Result<Vec<Arc<dyn Prior>>, ScenarioError> {
+    bidders
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            scalar_law(
+                &b.prior,
+                origin,
+                &format!("bidders[{i}].prior"),
+                dir.clone(),
+            )
+        })
+        .collect()
 }
 
 /// Bidders' display names: the given ones, `bidder k` (from 1) for the

@@ -2,15 +2,12 @@
 //! `disclosure` and an `[aftermarket]` table.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::{Disclosure, ResaleGame, ResaleRule};
 use crate::equilibrium::discrete_game::{Format, SolveError, invalid};
-use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, display_names};
-use crate::prior::Prior;
-use crate::scenario::scalar_law;
+use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, bidder_priors, display_names};
 
 /// A single-item auction followed by resale, as written in a scenario.
 ///
@@ -146,20 +143,9 @@ impl ResaleSpec {
                 ));
             }
         };
-        let priors = self
-            .bidders
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let field = format!("bidders[{i}].prior");
-                scalar_law(&b.prior, origin, &field, dir.clone())
-                    .map_err(|e| invalid("bidders.prior", "must be a valid prior", e))
-            })
-            .collect::<Result<Vec<Arc<dyn Prior>>, _>>()?;
-        let b_max = match self.grid.b_max {
-            Some(b) => b,
-            None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
-        };
+        let priors = bidder_priors(&self.bidders, origin, dir)
+            .map_err(|e| invalid("bidders.prior", "must be a valid prior", e))?;
+        let b_max = self.grid.b_max_for(&priors);
         ResaleGame::new(
             format,
             self.reserve,

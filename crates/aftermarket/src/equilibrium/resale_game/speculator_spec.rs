@@ -3,16 +3,13 @@
 //! `[speculator]` table.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::spec::default_learner;
 use super::{SpeculatorFormat, SpeculatorGame};
 use crate::equilibrium::discrete_game::{SolveError, invalid};
-use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, display_names};
-use crate::prior::Prior;
-use crate::scenario::scalar_law;
+use crate::equilibrium::spec::{BidderSpec, GridSpec, LearnerSpec, bidder_priors, display_names};
 
 /// Units sold by uniform price or pay-as-bid to unit-demand bidders and a
 /// speculator of value 0 who resells what it wins at one posted price
@@ -107,20 +104,9 @@ impl SpeculatorSpec {
                 ));
             }
         };
-        let priors = self
-            .bidders
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let field = format!("bidders[{i}].prior");
-                scalar_law(&b.prior, origin, &field, dir.clone())
-                    .map_err(|e| invalid("bidders.prior", "must be a valid prior", e))
-            })
-            .collect::<Result<Vec<Arc<dyn Prior>>, _>>()?;
-        let b_max = match self.grid.b_max {
-            Some(b) => b,
-            None => priors.iter().map(|p| p.support().1).fold(0.0, f64::max),
-        };
+        let priors = bidder_priors(&self.bidders, origin, dir)
+            .map_err(|e| invalid("bidders.prior", "must be a valid prior", e))?;
+        let b_max = self.grid.b_max_for(&priors);
         SpeculatorGame::new(
             format,
             self.units,
